@@ -1,0 +1,118 @@
+"""Objects that cross the boundary between the engine and the chat adapters.
+
+Adapters build a `Question` from a platform event and render an `Answer` back; they never
+look inside the retrieval layer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+AnswerKind = Literal["answer", "abstain", "help", "too_long", "error"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A user's question as the engine sees it, whatever platform it came from."""
+
+    text: str
+    lang: str | None = None  # detected from the text when None
+    user_id: str | None = None
+    platform: str = "cli"
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A release cited in a reply; `n` is the number shown as `[n]`."""
+
+    n: int
+    doc_id: str
+    title: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+    source: str
+    lang: str
+
+    def label(self) -> str:
+        """One-line human label: title — publisher, date — link (or file name)."""
+        parts = [self.title]
+        meta = ", ".join(p for p in (self.publisher, self.date) if p)
+        if meta:
+            parts.append(meta)
+        parts.append(self.url or self.source)
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim excerpt of a release; `start`/`end` are offsets into the release text."""
+
+    n: int
+    text: str
+    doc_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A structured reply that each adapter renders its own way.
+
+    `text` is the lead of the reply (framing words in the question's language); the evidence
+    is in `quotes`, each pointing at a citation by number. On abstention `citations` holds the
+    closest releases, offered as suggestions rather than as evidence.
+    """
+
+    kind: AnswerKind
+    text: str
+    lang: str
+    quotes: tuple[Quote, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[str, ...] = ()
+    sources_heading: str = "Sources"
+    index_version: str | None = None
+    latency_ms: float = 0.0
+    examples: tuple[str, ...] = ()
+
+    @property
+    def abstained(self) -> bool:
+        return self.kind == "abstain"
+
+    def citation(self, n: int) -> Citation | None:
+        return next((c for c in self.citations if c.n == n), None)
+
+    def to_plain_text(self) -> str:
+        """The full reply as plain text: lead, quoted evidence, numbered sources."""
+        lines = [self.text]
+        for q in self.quotes:
+            lines.append(f'  "{q.text}" [{q.n}]')
+        for ex in self.examples:
+            lines.append(f"  • {ex}")
+        if self.citations:
+            lines.append(self.sources_heading)
+            lines.extend(f"  [{c.n}] {c.label()}" for c in self.citations)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `ask --json` and of each line of `eval --details`."""
+        quotes_by_n: dict[int, list[str]] = {}
+        for q in self.quotes:
+            quotes_by_n.setdefault(q.n, []).append(q.text)
+        return {
+            "answer": self.to_plain_text(),
+            "kind": self.kind,
+            "abstained": self.abstained,
+            "lang": self.lang,
+            "citations": [
+                {**{k: v for k, v in asdict(c).items() if k != "source"},
+                 "source": c.source, "quote": " … ".join(quotes_by_n.get(c.n, []))}
+                for c in self.citations
+            ],
+            "retrieved": list(self.retrieved),
+            "latency_ms": round(self.latency_ms, 2),
+            "index_version": self.index_version,
+        }
