@@ -1,0 +1,76 @@
+"""User-facing strings in the languages we answer in (en, ko, ja).
+
+One table so every adapter says the same thing the same way; the engine's own framing words
+(answer lead, "no answer", help) live here too.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "answer_lead": {
+        "en": "Here is what the releases say:",
+        "ko": "보도자료에서 찾은 내용입니다:",
+        "ja": "リリースに記載されている内容です:",
+    },
+    "sources": {"en": "Sources", "ko": "출처", "ja": "出典"},
+    "closest": {"en": "Closest releases", "ko": "가장 가까운 보도자료", "ja": "最も近いリリース"},
+    "abstain": {
+        "en": "The releases I have don't answer that. The closest ones are listed below.",
+        "ko": "보유한 보도자료에서는 이 질문에 대한 답을 찾을 수 없습니다. 가장 가까운 보도자료를 아래에 안내합니다.",
+        "ja": "手元のリリースにはその答えが見つかりません。最も近いリリースを以下に示します。",
+    },
+    "help": {
+        "en": "Ask me about partnerships (MOUs, cooperation agreements) between life-science "
+              "clusters, agencies and companies. I answer only from press releases and cite "
+              "each one. For example:",
+        "ko": "생명과학 클러스터·기관·기업 간 협력(MOU, 업무협약)에 대해 물어보세요. 보도자료에 있는 "
+              "내용으로만 답하고 출처를 밝힙니다. 예를 들면:",
+        "ja": "ライフサイエンス分野のクラスター・機関・企業間の提携（MOU、協力協定）について質問してください。"
+              "プレスリリースの内容だけで答え、出典を示します。例えば:",
+    },
+    "too_long": {
+        "en": "That message is too long ({n} characters; the limit is {limit}). "
+              "Please ask a shorter question.",
+        "ko": "메시지가 너무 깁니다({n}자, 최대 {limit}자). 질문을 짧게 줄여 주세요.",
+        "ja": "メッセージが長すぎます（{n}文字、上限は{limit}文字）。短く質問してください。",
+    },
+    "error": {
+        "en": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "ko": "답변 중 문제가 발생했습니다. 잠시 후 다시 시도해 주세요.",
+        "ja": "回答中に問題が発生しました。しばらくしてからもう一度お試しください。",
+    },
+    "working": {"en": "Looking through the releases…", "ko": "보도자료를 찾아보는 중…",
+                "ja": "リリースを検索しています…"},
+    "admin_only": {
+        "en": "Sorry, only admins can do that.",
+        "ko": "죄송합니다. 관리자만 사용할 수 있는 명령입니다.",
+        "ja": "申し訳ありません。管理者のみが使えるコマンドです。",
+    },
+    "feedback_thanks": {"en": "Thanks for the feedback!", "ko": "피드백 감사합니다!",
+                        "ja": "フィードバックありがとうございます！"},
+    "rate_limited": {
+        "en": "You're asking faster than I can keep up. Please wait a minute and try again.",
+        "ko": "질문이 너무 빠릅니다. 1분 후에 다시 시도해 주세요.",
+        "ja": "質問が多すぎます。1分ほど待ってからもう一度お試しください。",
+    },
+    "reindex_started": {"en": "Reindexing… the current index keeps serving until the new one "
+                              "is ready.",
+                        "ko": "색인을 다시 만드는 중입니다. 새 색인이 준비될 때까지 기존 색인으로 "
+                              "답변합니다.",
+                        "ja": "再インデックス中です。新しいインデックスの準備ができるまで現在の"
+                              "インデックスで回答します。"},
+    "reindex_done": {"en": "Reindex done: {summary}", "ko": "색인 완료: {summary}",
+                     "ja": "再インデックス完了: {summary}"},
+    "reindex_failed": {"en": "Reindex failed: {reason}. The previous index is still serving.",
+                       "ko": "색인 실패: {reason}. 기존 색인으로 계속 답변합니다.",
+                       "ja": "再インデックス失敗: {reason}。以前のインデックスで回答を続けます。"},
+    "reindex_busy": {"en": "A reindex is already running.", "ko": "이미 색인 작업이 진행 중입니다.",
+                     "ja": "再インデックスはすでに実行中です。"},
+}
+
+
+def message(key: str, lang: str | None = "en", **fmt: object) -> str:
+    """The string for `key` in `lang`, falling back to English."""
+    table = MESSAGES[key]
+    text = table.get(lang or "en") or table["en"]
+    return text.format(**fmt) if fmt else text
