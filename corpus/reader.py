@@ -1,111 +1,114 @@
-"""Read a corpus directory into `Release` objects (first, minimal version: .txt + docs.jsonl)."""
+"""Read a corpus directory into `Release` objects: the one entry point of this layer.
+
+Precedence for each metadata field: the manifest, then what the file declares (Markdown
+front matter, HTML head), then inference from the text. A file that cannot be read is
+reported in `skipped` with a one-line reason and the rest of the corpus is still read.
+"""
 
 from __future__ import annotations
 
-import html
-import json
-import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from corpus.clean import clean_text
+from corpus.dates import infer_date
+from corpus.errors import CorpusError, UnreadableFile
+from corpus.formats import BINARY_SUFFIXES, SUFFIXES, extract
+from corpus.manifest import MANIFEST_NAME, normalise_meta, read_manifest
+from corpus.metadata import infer_lang, infer_title
 from corpus.model import Release, Skipped
 
-MANIFEST = "docs.jsonl"
-_KEYS = ("title", "publisher", "date", "lang", "url", "translation_of")
+__all__ = ["CorpusError", "CorpusReadResult", "UnreadableFile", "read_corpus", "read_release"]
 
-
-class CorpusError(Exception):
-    """The corpus cannot be used at all; the message is one line meant for the operator."""
-
-
-class UnreadableFile(CorpusError):
-    """One file cannot be read; the message is the one-line reason recorded in `Skipped`."""
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
 class CorpusReadResult:
+    """Releases sorted by id, and every file or manifest line that could not be used."""
+
     releases: list[Release]
     skipped: list[Skipped]
 
 
-_TAG = re.compile(r"<[^>\n]+>")
-_FURNITURE = re.compile(r"^\s*(?:[•*\-]\s*)?(?:menu|pagetop|news|twitter|facebook|line)\s*$", re.I)
+def read_corpus(directory: Path, progress: Progress | None = None) -> CorpusReadResult:
+    """Read every release file directly inside `directory` (not subdirectories).
 
-
-def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = html.unescape(_TAG.sub(" ", line))
-        line = re.sub(r"\*\*|^#{1,6}\s+", "", line)
-        if _FURNITURE.match(line):
+    `progress("reading", done, total)` is called after each file. Raises CorpusError when the
+    directory is missing or not one release is readable, since an empty index is never wanted.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CorpusError(f"corpus directory not found: {directory}")
+    manifest = read_manifest(directory / MANIFEST_NAME)
+    skipped = list(manifest.problems)
+    files: list[Path] = []
+    for path in sorted(directory.iterdir()):
+        suffix = path.suffix.lower()
+        if path.name.startswith(".") or not path.is_file() or path.name == MANIFEST_NAME:
             continue
-        line = "\t".join(re.sub(r"[ \u00a0]+", " ", c).strip() for c in line.split("\t"))
-        out.append(line.rstrip() if line.strip() else "")
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+        if suffix in SUFFIXES:
+            files.append(path)
+        elif suffix in BINARY_SUFFIXES:
+            skipped.append(Skipped(str(path), f"not a release format ({suffix})"))
+    releases: dict[str, Release] = {}
+    for done, path in enumerate(files, 1):
+        doc_id = path.stem
+        if doc_id in releases:
+            first = Path(releases[doc_id].source).name
+            skipped.append(Skipped(str(path), f"duplicate id {doc_id!r} (already read {first})"))
+        else:
+            try:
+                releases[doc_id] = read_release(path, manifest.entries.get(doc_id))
+            except UnreadableFile as e:
+                skipped.append(Skipped(str(path), str(e)))
+        if progress:
+            progress("reading", done, len(files))
+    if not releases:
+        reason = f"; e.g. {skipped[0].path}: {skipped[0].reason}" if skipped else ""
+        raise CorpusError(f"no readable release in {directory}{reason}")
+    return CorpusReadResult(_link_translations(releases), skipped)
 
 
-def _lang(text: str) -> str:
-    if re.search(r"[\u3040-\u30ff]", text):
-        return "ja"
-    return "ko" if re.search(r"[\uac00-\ud7a3]", text) else "en"
+def read_release(path: Path, meta: Mapping[str, object] | None = None) -> Release:
+    """Read one release file; `meta` is its manifest entry (None values mean "infer").
 
-
-def read_release(path: Path, meta: dict[str, Any] | None = None) -> Release:
-    """Read one file; raise UnreadableFile with a one-line reason when it cannot be used."""
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise UnreadableFile("binary file (NUL bytes)")
-    for enc in ("utf-8", "cp949", "shift_jis"):
-        try:
-            raw = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnreadableFile("undecodable text")
-    text = _clean(raw)
+    Raises UnreadableFile (a CorpusError) with a one-line reason: binary, empty, undecodable,
+    no text layer, or nothing left once page furniture is removed.
+    """
+    path = Path(path)
+    doc = extract(path)
+    text = clean_text(doc.text)
     if not text:
-        raise UnreadableFile("empty file")
-    meta = meta or {}
-    title = meta.get("title") or next(line for line in text.split("\n") if line.strip())
+        raise UnreadableFile("no text left after removing markup and page furniture")
+    given, _ = normalise_meta(meta or {})
+    fields = {**doc.meta, **given}
+    title = fields.get("title") or infer_title(doc.headings, text) or path.stem
     return Release(
-        id=path.stem, text=text, title=title, lang=meta.get("lang") or _lang(text),
-        publisher=meta.get("publisher"), date=meta.get("date"), url=meta.get("url"),
-        translation_of=meta.get("translation_of"), source=str(path),
+        id=path.stem,
+        text=text,
+        title=unicodedata.normalize("NFC", title),
+        lang=fields.get("lang") or infer_lang(text),
+        publisher=fields.get("publisher"),
+        date=fields.get("date") or infer_date(text),
+        url=fields.get("url"),
+        translation_of=fields.get("translation_of"),
+        source=str(path),
     )
 
 
-def read_corpus(
-    directory: Path, progress: Callable[[str, int, int], None] | None = None
-) -> CorpusReadResult:
-    """Read every release in `directory`; unreadable files are skipped with a reason."""
-    if not directory.is_dir():
-        raise CorpusError(f"corpus directory not found: {directory}")
-    manifest: dict[str, dict[str, Any]] = {}
-    skipped: list[Skipped] = []
-    mpath = directory / MANIFEST
-    if mpath.exists():
-        for n, line in enumerate(mpath.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                manifest[str(obj["id"])] = {k: obj.get(k) for k in _KEYS}
-            except (ValueError, KeyError, TypeError) as e:
-                skipped.append(Skipped(f"{mpath}:{n}", f"bad manifest line: {e}"))
-    files = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".txt")
-    releases: list[Release] = []
-    for i, p in enumerate(files):
-        if progress:
-            progress(p.name, i, len(files))
-        try:
-            releases.append(read_release(p, manifest.get(p.stem)))
-        except UnreadableFile as e:
-            skipped.append(Skipped(str(p), str(e)))
-    if not releases:
-        raise CorpusError(f"no readable release in {directory}")
-    return CorpusReadResult(sorted(releases, key=lambda r: r.id), skipped)
+def _link_translations(releases: dict[str, Release]) -> list[Release]:
+    """Make a one-sided `translation_of` link two-sided when exactly one release claims it."""
+    claims: dict[str, list[str]] = {}
+    for r in releases.values():
+        if r.translation_of and r.translation_of != r.id:
+            claims.setdefault(r.translation_of, []).append(r.id)
+    out = []
+    for r in releases.values():
+        back = claims.get(r.id, [])
+        if r.translation_of is None and len(back) == 1:
+            r = Release(**{**r.__dict__, "translation_of": back[0]})
+        out.append(r)
+    return sorted(out, key=lambda r: r.id)

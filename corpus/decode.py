@@ -1,0 +1,76 @@
+"""Bytes to text for the encodings Korean and Japanese releases actually come in."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from corpus.errors import UnreadableFile
+
+# Legacy encodings tried after UTF-8, with a test of whether the result looks like real text.
+# cp949 is a superset of euc-kr, so euc-kr only matters if a codec quirk rejects cp949.
+_LEGACY = ("cp949", "euc-kr", "shift_jis")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
+_ASCII = re.compile(r"[\x00-\x7f]")
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes in the first 8 KiB: no text file of ours has them (UTF-16 aside)."""
+    return b"\x00" in data[:8192]
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode `data`, trying the declared charset, UTF-8, then cp949/euc-kr and Shift_JIS.
+
+    Legacy codecs accept each other's bytes, so when more than one succeeds the one whose
+    output looks most like its own language wins (Shift_JIS bytes decoded as cp949 yield rare
+    UHC-extension syllables; cp949 bytes decoded as Shift_JIS yield half-width katakana).
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise UnreadableFile("undecodable UTF-16 text") from e
+    if looks_binary(data):
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    order = [declared] if declared else []
+    order += ["utf-8-sig"]
+    for enc in order:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best: tuple[float, str] | None = None
+    for enc in _LEGACY:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text, enc)
+        if best is None or score > best[0]:
+            best = (score, text)
+    if best is None or best[0] < 0.5:
+        raise UnreadableFile("undecodable text (not UTF-8, CP949/EUC-KR or Shift_JIS)")
+    return best[1]
+
+
+def _plausibility(text: str, enc: str) -> float:
+    """Share of non-ASCII characters that belong to the codec's own language."""
+    non_ascii = len(text) - len(_ASCII.findall(text))
+    if non_ascii == 0:
+        return 1.0
+    if enc == "shift_jis":
+        return len(_JAPANESE.findall(text)) / non_ascii
+    # Everyday Korean uses the 2,350 KS X 1001 syllables; misdecoded bytes land elsewhere.
+    common = sum(1 for ch in _HANGUL.findall(text) if _in_ksx1001(ch))
+    hanja = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return (common + hanja * 0.5) / non_ascii
+
+
+def _in_ksx1001(ch: str) -> bool:
+    try:
+        ch.encode("euc-kr")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,84 @@
+"""Text and declared metadata out of each file type the corpus accepts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from corpus.decode import decode_bytes
+from corpus.errors import UnreadableFile
+from corpus.manifest import normalise_meta
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"}
+# Files an operator may have dropped in by mistake: reported, unlike stray .json or .csv files.
+BINARY_SUFFIXES = frozenset({
+    ".doc", ".docx", ".hwp", ".hwpx", ".odt", ".rtf", ".pages", ".ppt", ".pptx", ".xls",
+    ".xlsx", ".zip", ".gz", ".7z", ".rar", ".tar", ".jpg", ".jpeg", ".png", ".gif", ".webp",
+    ".bmp", ".tif", ".tiff", ".heic", ".mp3", ".mp4", ".mov", ".exe", ".bin", ".dmg",
+})
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*)$", re.M)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a file says: its body text (cleaning comes later) and what it declares.
+
+    `meta` holds document-declared values (front matter, HTML head), already normalised;
+    `headings` lists heading texts in order, the best evidence for a title.
+    """
+
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+    headings: list[str] = field(default_factory=list)
+
+
+def extract(path: Path) -> Extracted:
+    """Dispatch on the suffix; raise UnreadableFile with a one-line reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnreadableFile(f"unsupported file type {suffix or '(none)'}")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UnreadableFile(f"cannot read file: {e.strerror or e}") from e
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    if suffix == ".pdf":
+        from corpus.pdf import extract_pdf
+
+        return extract_pdf(data)
+    if suffix in HTML_SUFFIXES:
+        from corpus.htmlpage import extract_html
+
+        return extract_html(data)
+    text = decode_bytes(data)
+    if suffix in {".md", ".markdown"}:
+        return extract_markdown(text)
+    return Extracted(text, {}, markdown_headings(text))
+
+
+def extract_markdown(text: str) -> Extracted:
+    """Markdown with optional YAML front matter (same keys as the manifest)."""
+    meta: dict[str, str] = {}
+    m = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if m:
+        text = text.lstrip("\ufeff")[m.end():]
+        try:
+            data = yaml.safe_load(m.group("yaml"))
+        except yaml.YAMLError:
+            data = None  # a broken block is still removed: it is not release text
+        if isinstance(data, dict):
+            meta, _ = normalise_meta({str(k): v for k, v in data.items()})
+    return Extracted(text, meta, markdown_headings(text))
+
+
+def markdown_headings(text: str) -> list[str]:
+    """ATX headings (`# ...`); press releases saved as text often keep them."""
+    return [m.group("text") for m in _MD_HEADING.finditer(text)]

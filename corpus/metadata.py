@@ -1,0 +1,95 @@
+"""Infer a release's language and title from its text when nobody declared them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from corpus.clean import clean_line, is_furniture
+from corpus.dates import find_dates
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Shinjitai forms that differ from both simplified and traditional Chinese, plus common words.
+_JA_CHARS = set("発薬売広関県図経済検駅団楽気転拠営労働沢読歳処変鉄営覧単戦")
+_JA_WORDS = ("株式会社", "令和", "平成", "年度", "御中")
+_LETTERS_PER_CJK_CHAR = 3  # an English word of ~5 letters carries about what 1.5 CJK chars do
+
+# Lines that head a page but are not its title.
+_NOT_TITLES = frozenset({
+    "news", "news release", "press release", "press releases", "news & events", "media release",
+    "for immediate release", "보도자료", "보도 자료", "보도참고자료", "설명자료", "プレスリリース",
+    "ニュースリリース", "ニュース", "お知らせ", "報道資料", "報道発表", "報道発表資料",
+})
+_CONTACT = re.compile(
+    r"^(?:media\s+)?contacts?\b|^(?:문의|담당|연락처|보도시점|보도일시|배포일시|엠바고)|"
+    r"^(?:お問い合わせ|問い合わせ|問合せ|本件に関する)|[\w.+-]+@[\w-]+\.[\w.]+|"
+    r"\d{2,4}-\d{3,4}-\d{4}",
+    re.I,
+)
+_MAX_TITLE = 200
+
+
+def infer_lang(text: str) -> str:
+    """`ko`, `ja` or `en` by script share.
+
+    Kana is decisive for Japanese (Korean text never uses it, Japanese text always does);
+    Han characters count as Japanese only next to kana, or when Japanese-only forms appear.
+    """
+    hangul = len(_HANGUL.findall(text))
+    kana = len(_KANA.findall(text))
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text)) / _LETTERS_PER_CJK_CHAR
+    ja = kana + han if kana else 0
+    if not kana and not hangul and han > latin and _japanese_markers(text):
+        ja = han
+    scores = {"ko": hangul, "ja": ja, "en": latin}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] > 0 else "en"
+
+
+def infer_title(headings: Iterable[str], text: str) -> str | None:
+    """The first meaningful heading, else the first meaningful line of the cleaned text.
+
+    Skips section labels ("News Release"), furniture, contact and embargo lines, and lines
+    that are mostly a date; a long first paragraph is cut at its first sentence.
+    """
+    for heading in headings:
+        title = _as_title(clean_line(heading))
+        if title:
+            return title
+    for line in text.split("\n")[:40]:
+        title = _as_title(line)
+        if title:
+            return title
+    return None
+
+
+def _as_title(line: str) -> str | None:
+    line = line.strip()
+    if not line or "\t" in line or is_furniture(line):
+        return None
+    core = line.strip(" *#-–—:|").strip()
+    if core.lower() in _NOT_TITLES or _CONTACT.search(core) or re.match(r"https?://", core):
+        return None
+    if _mostly_date(core) or len(re.findall(r"\w", core)) < 4:
+        return None
+    if len(core) > _MAX_TITLE:
+        sentence = re.split(r"(?<=[.!?。])\s+|(?<=다\.)\s*", core, maxsplit=1)[0]
+        core = sentence if len(sentence) <= _MAX_TITLE else core[: _MAX_TITLE - 1].rstrip() + "…"
+    if len(core) > 1 and core[0] in "\"“'‘" and core[-1] in "\"”'’":
+        core = core[1:-1].strip()
+    return core or None
+
+
+def _mostly_date(line: str) -> bool:
+    for d in find_dates(line):
+        line = line[: d.start] + " " * (d.end - d.start) + line[d.end :]
+    letters = re.sub(r"[\d\W_]", "", line)
+    return len(letters) < 4
+
+
+def _japanese_markers(text: str) -> bool:
+    return any(w in text for w in _JA_WORDS) or any(ch in _JA_CHARS for ch in text)

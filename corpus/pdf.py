@@ -1,0 +1,68 @@
+"""Text layer of a PDF release, with the hard line wraps joined back into paragraphs."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from corpus.errors import UnreadableFile
+from corpus.formats import Extracted
+
+_SENTENCE_END = re.compile(r"[.!?。！？:：)\]」』”\"']$")
+_LIST_START = re.compile(r"^(?:[-•·*▪■□○●◦※①-⑳]|\(?\d{1,2}[.)]\s|[a-z]\)\s|[IVX]+\.\s)")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def extract_pdf(data: bytes) -> Extracted:
+    """Extract the text layer with pypdf; a scanned PDF without one is unreadable for us."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable PDFs are common
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableFile("encrypted PDF")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableFile:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as e:
+        raise UnreadableFile(f"unreadable PDF: {str(e) or type(e).__name__}") from e
+    text = "\n\n".join(reflow(p) for p in pages if p.strip())
+    if not text.strip():
+        raise UnreadableFile("PDF has no text layer (scanned image?)")
+    return Extracted(text)
+
+
+def reflow(page: str) -> str:
+    """Join lines that a PDF wrapped mid-paragraph.
+
+    A line is a wrap when it is nearly as long as the page's long lines, does not end a
+    sentence, and the next line does not start a list item. Japanese wraps join without a
+    space; other scripts with one.
+    """
+    lines = [line.rstrip() for line in page.replace("\r", "").split("\n")]
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if not lengths:
+        return ""
+    full = lengths[int(len(lengths) * 0.8)] * 0.6
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and out[-1].strip()
+            and line.strip()
+            and len(out[-1]) >= full
+            and "\t" not in out[-1]
+            and not _SENTENCE_END.search(out[-1])
+            and not _LIST_START.match(line.strip())
+        ):
+            prev = out[-1]
+            nxt = line.strip()
+            hyphen = prev.endswith("-") and re.match(r"[a-z]", nxt)
+            glue = "" if hyphen or (_CJK.match(prev[-1]) and _CJK.match(nxt[0])) else " "
+            out[-1] = prev + glue + nxt
+        else:
+            out.append(line)
+    return "\n".join(out)
