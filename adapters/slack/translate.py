@@ -1,0 +1,122 @@
+"""Slack payloads in, `Question`s out: pure functions, no I/O.
+
+Slack delivers message text in its own markup (`<@U123>`, `<#C1|general>`, `<https://x|x>`,
+`&amp;`). The engine should see what the person typed, so the markup is unwrapped here, once,
+and the bot's own mention is dropped: it is how the question was addressed, not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.types import Question
+
+PLATFORM = "slack"
+
+# Message subtypes that still carry a person's words; every other subtype (edits, deletions,
+# joins, bot messages, ...) is housekeeping and never answered.
+_ANSWERABLE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL_REF = re.compile(r"<#[A-Z0-9]+\|([^>]*)>|<#[A-Z0-9]+>")
+_SPECIAL = re.compile(r"<!(?:subteam\^[A-Z0-9]+|[a-z]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_SPACES = re.compile(r"[ \t]+")
+
+_HELP_WORDS = {"help": "en", "?": "en", "도움말": "ko", "도움": "ko", "ヘルプ": "ja"}
+_ADMIN_WORDS = frozenset({"reindex", "status"})
+
+CommandKind = Literal["ask", "help", "reindex", "status"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """What `/partners ...` asks for; `question` is set only for kind "ask"."""
+
+    kind: CommandKind
+    lang: str = "en"
+    question: Question | None = None
+
+
+def unwrap_markup(text: str, bot_user_id: str | None = None) -> str:
+    """Slack markup to plain words: mentions of the bot vanish, other people keep their id
+    (the engine has no use for it, but dropping it would change the sentence), links become
+    their label, broadcast mentions vanish, and HTML entities are decoded last."""
+
+    def user(m: re.Match[str]) -> str:
+        return "" if m.group(1) == bot_user_id else "@" + m.group(1)
+
+    text = _USER_MENTION.sub(user, text)
+    text = _CHANNEL_REF.sub(lambda m: "#" + (m.group(1) or "channel"), text)
+    text = _SPECIAL.sub(lambda m: m.group(1) or "", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def mentions(text: str, user_id: str | None) -> bool:
+    """Whether `text` mentions `user_id` (Slack also sends these as `app_mention`)."""
+    return bool(user_id) and any(m.group(1) == user_id for m in _USER_MENTION.finditer(text))
+
+
+def is_from_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """Bots, including this one, are never answered: two bots would talk forever."""
+    return bool(
+        event.get("bot_id")
+        or event.get("bot_profile")
+        or event.get("subtype") == "bot_message"
+        or (bot_user_id and event.get("user") == bot_user_id)
+    )
+
+
+def is_answerable(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """A person's new message with a user id: not an edit, a deletion, a join, or a bot."""
+    return (
+        event.get("subtype") in _ANSWERABLE_SUBTYPES
+        and bool(event.get("user"))
+        and not is_from_bot(event, bot_user_id)
+    )
+
+
+def event_to_question(event: Mapping[str, Any], bot_user_id: str | None) -> Question | None:
+    """The question in a message or app_mention event, or None when there is nothing to
+    answer (a bot wrote it, it is housekeeping, or only the mention was left)."""
+    if not is_answerable(event, bot_user_id):
+        return None
+    text = unwrap_markup(str(event.get("text") or ""), bot_user_id)
+    if not text:
+        return None
+    return Question(text=text, user_id=str(event["user"]), platform=PLATFORM)
+
+
+def thread_of(event: Mapping[str, Any]) -> str:
+    """The thread a reply to this message belongs in: its own thread, or a new one under it."""
+    return str(event.get("thread_ts") or event["ts"])
+
+
+def parse_command(payload: Mapping[str, Any]) -> Command:
+    """`/partners` with no text or a help word is help; `reindex`/`status` are admin
+    commands; anything else is a question."""
+    text = unwrap_markup(str(payload.get("text") or ""))
+    word = text.strip().lower()
+    if not word or word in _HELP_WORDS:
+        return Command("help", lang=_HELP_WORDS.get(word, "en"))
+    if word in _ADMIN_WORDS:
+        return Command("reindex" if word == "reindex" else "status")
+    question = Question(text=text, user_id=str(payload.get("user_id") or "") or None,
+                        platform=PLATFORM)
+    return Command("ask", lang=ui_lang(text), question=question)
+
+
+def ui_lang(text: str) -> str:
+    """Which language to use for our own UI strings (refusals, errors) when the engine has not
+    said: by script alone. The engine detects the question's language itself."""
+    if re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    if re.search(r"[\uac00-\ud7a3\u1100-\u11ff]", text):
+        return "ko"
+    return "en"

@@ -1,0 +1,376 @@
+"""A fake Slack, on 127.0.0.1, for tests that drive the real slack-bolt App.
+
+`FakeSlackAPI` answers the Web API methods the bot calls (and `response_url` posts), records
+every call with its parsed body, and can be told to fail the next call of a method: a 429
+with Retry-After, or an `{"ok": false, "error": ...}` answer. `FakeSocketMode` is a local
+WebSocket endpoint that `apps.connections.open` points the Socket Mode client at, so Socket
+Mode runs over a real socket too. `signed_headers` signs a request body the way Slack does.
+
+Nothing here knows about partnerbot: it is Slack's side of the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+TEAM_ID = "T0000001"
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.01,
+               message: str = "condition") -> Any:
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+def signed_headers(secret: str, body: str, timestamp: int | None = None,
+                   content_type: str = "application/json", retry_num: int | None = None,
+                   ) -> dict[str, str]:
+    """Headers Slack sends with a request: `v0=` HMAC-SHA256 of `v0:{ts}:{body}`."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {"content-type": content_type, "x-slack-request-timestamp": ts,
+               "x-slack-signature": f"v0={digest}"}
+    if retry_num is not None:
+        headers["x-slack-retry-num"] = str(retry_num)
+        headers["x-slack-retry-reason"] = "http_timeout"
+    return headers
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request that reached the fake: `method` is the Web API method name, or
+    `respond/<key>` for a post to a response_url."""
+
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def text_everywhere(self) -> str:
+        """The whole body as one string, to look for a title or a marker anywhere in it."""
+        return json.dumps(self.body, ensure_ascii=False)
+
+
+@dataclass
+class _Failure:
+    status: int
+    payload: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeSlackAPI:
+    """The Slack Web API as far as partnerbot uses it; start with `with FakeSlackAPI() as api`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: list[Call] = []
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ts = itertools.count(1)
+        self.socket_mode_url: str | None = None
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                status, payload, headers = fake._handle(self.path, dict(self.headers), raw)
+                data = (payload if isinstance(payload, str)
+                        else json.dumps(payload)).encode("utf-8")
+                self.send_response(status)
+                self.send_header("content-type", "application/json; charset=utf-8"
+                                 if not isinstance(payload, str) else "text/plain")
+                self.send_header("content-length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="fake-slack-api")
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeSlackAPI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """`base_url` for `WebClient`."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str = "cmd") -> str:
+        """A `response_url` for a slash command or button payload; posts are recorded as
+        method `respond/<key>`."""
+        return f"http://127.0.0.1:{self.port}/respond/{key}"
+
+    # -- test controls ----------------------------------------------------------------------
+
+    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
+        """The next `times` calls of `method` answer `{"ok": false, "error": error}`."""
+        self._queue(method, _Failure(200, {"ok": False, "error": error}, {}), times)
+
+    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        """The next `times` calls of `method` answer HTTP 429 with Retry-After."""
+        self._queue(method, _Failure(429, {"ok": False, "error": "ratelimited"},
+                                     {"Retry-After": str(retry_after)}), times)
+
+    def _queue(self, method: str, failure: _Failure, times: int) -> None:
+        with self._lock:
+            self._failures.setdefault(method, []).extend([failure] * times)
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0,
+                 where: Callable[[Call], bool] | None = None) -> list[Call]:
+        """Block until `count` calls of `method` (matching `where`) have arrived."""
+        def found() -> list[Call] | None:
+            hits = [c for c in self.calls(method) if where is None or where(c)]
+            return hits if len(hits) >= count else None
+
+        result: list[Call] = wait_until(found, timeout, message=f"{count} x {method}")
+        return result
+
+    def reset(self) -> None:
+        with self._lock:
+            self._calls.clear()
+
+    # -- the API ----------------------------------------------------------------------------
+
+    def _handle(self, path: str, headers: dict[str, str], raw: str,
+                ) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
+        path = path.split("?", 1)[0]
+        ctype = headers.get("Content-Type") or headers.get("content-type") or ""
+        body = _parse_body(raw, ctype)
+        if path.startswith("/respond/"):
+            method = "respond/" + path.removeprefix("/respond/")
+        else:
+            method = path.removeprefix("/api/")
+        with self._lock:
+            self._calls.append(Call(method, body, {k.lower(): v for k, v in headers.items()}))
+            queued = self._failures.get(method)
+            failure = queued.pop(0) if queued else None
+        if failure is not None:
+            return failure.status, failure.payload, failure.headers
+        if method.startswith("respond/"):
+            return 200, "ok", {}
+        return 200, self._answer(method, body), {}
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return {**ok, "url": "https://fake.slack.test/", "team": "Fake", "user": "partnerbot",
+                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+                    "is_enterprise_install": False}
+        if method in ("chat.postMessage", "chat.update"):
+            channel = str(body.get("channel", ""))
+            if channel.startswith("U"):  # posting to a user id opens the app DM
+                channel = "D" + channel[1:]
+            ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
+            return {**ok, "channel": channel, "ts": ts,
+                    "message": {"text": body.get("text"), "ts": ts, "bot_id": BOT_ID}}
+        if method == "chat.postEphemeral":
+            return {**ok, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "apps.connections.open":
+            if self.socket_mode_url is None:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {**ok, "url": self.socket_mode_url}
+        return ok  # reactions.add, reactions.remove, ...
+
+
+def _parse_body(raw: str, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        data = json.loads(raw)
+        return data if isinstance(data, dict) else {"_": data}
+    body: dict[str, Any] = dict(parse_qsl(raw, keep_blank_values=True))
+    for key in ("blocks", "attachments"):  # form posts carry these as JSON strings
+        if isinstance(body.get(key), str):
+            with contextlib.suppress(json.JSONDecodeError):
+                body[key] = json.loads(body[key])
+    return body
+
+
+class FakeSocketMode:
+    """Slack's Socket Mode WebSocket, served by aiohttp on 127.0.0.1 in its own thread.
+
+    `send_envelope` pushes an event the way Slack does (`hello` is sent on connect); the
+    client's acks are recorded in `acks` by envelope id.
+    """
+
+    def __init__(self) -> None:
+        self.acks: dict[str, dict[str, Any]] = {}
+        self.connections = 0
+        self._loop = asyncio.new_event_loop()
+        self._ws: Any = None
+        self._ready = threading.Event()
+        self._port = 0
+        self._runner: Any = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                        name="fake-socket-mode")
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self._port}/link/"
+
+    def __enter__(self) -> FakeSocketMode:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(5)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    async def _start(self) -> None:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_get("/link/", self._serve)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def _stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        await self._runner.cleanup()
+
+    async def _serve(self, request: Any) -> Any:
+        from aiohttp import WSMsgType, web
+
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._ws = ws
+        self.connections += 1
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1,
+                                      "debug_info": {"host": "fake"},
+                                      "connection_info": {"app_id": "A0000001"}}))
+        self._ready.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                data = json.loads(msg.data)
+                if "envelope_id" in data:
+                    self.acks[str(data["envelope_id"])] = data
+        self._ready.clear()
+        return ws
+
+    def wait_connected(self, timeout: float = 5.0) -> None:
+        if not self._ready.wait(timeout):
+            raise AssertionError("the Socket Mode client never connected")
+
+    def send_envelope(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0) -> str:
+        """Deliver `payload` as an envelope of `kind` (events_api, slash_commands,
+        interactive); returns the envelope id to look up in `acks`."""
+        envelope_id = uuid.uuid4().hex
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
+                    "accepts_response_payload": kind != "events_api",
+                    "retry_attempt": retry_attempt, "retry_reason": ""}
+
+        async def send() -> None:
+            await self._ws.send_str(json.dumps(envelope))
+
+        asyncio.run_coroutine_threadsafe(send(), self._loop).result(5)
+        return envelope_id
+
+
+# -- payloads of the shapes Slack sends ----------------------------------------------------------
+
+_event_ids = itertools.count(1)
+_message_ts = itertools.count(1)
+
+
+def next_ts() -> str:
+    """A fresh message timestamp, as Slack's `ts` strings look."""
+    return f"1710000000.{next(_message_ts):06d}"
+
+
+def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """The Events API envelope around `event`."""
+    return {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0000001", "event": event,
+            "type": "event_callback", "event_id": event_id or f"Ev{next(_event_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
+
+
+def message_event(text: str, *, user: str = "UALICE01", channel: str = "C0000001",
+                  channel_type: str = "channel", ts: str | None = None,
+                  thread_ts: str | None = None, mention: bool = False,
+                  **extra: Any) -> dict[str, Any]:
+    """A `message` event (or `app_mention` when `mention`, with the bot's mention prepended)."""
+    event: dict[str, Any] = {
+        "type": "app_mention" if mention else "message", "user": user,
+        "text": f"<@{BOT_USER_ID}> {text}" if mention else text, "ts": ts or next_ts(),
+        "channel": channel, "event_ts": ts or next_ts(), "team": TEAM_ID,
+    }
+    if not mention:
+        event["channel_type"] = channel_type
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    event.update(extra)
+    return event
+
+
+def slash_command(text: str, *, response_url: str, user: str = "UALICE01",
+                  channel: str = "C0000001", command: str = "/partners") -> dict[str, str]:
+    """A slash command's form fields."""
+    return {"token": "legacy", "team_id": TEAM_ID, "team_domain": "fake", "channel_id": channel,
+            "channel_name": "general", "user_id": user, "user_name": "alice",
+            "command": command, "text": text, "api_app_id": "A0000001",
+            "response_url": response_url, "trigger_id": "1.2.3"}
+
+
+def block_action(action: dict[str, Any], *, user: str = "UALICE01", channel: str = "C0000001",
+                 message_ts: str = "1700000000.000001", thread_ts: str | None = None,
+                 response_url: str = "") -> dict[str, Any]:
+    """The `block_actions` payload of a click on `action` (a button element dict)."""
+    message: dict[str, Any] = {"type": "message", "ts": message_ts, "bot_id": BOT_ID}
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    return {"type": "block_actions", "team": {"id": TEAM_ID}, "api_app_id": "A0000001",
+            "user": {"id": user, "username": "alice", "team_id": TEAM_ID},
+            "channel": {"id": channel, "name": "general"}, "container": {
+                "type": "message", "message_ts": message_ts, "channel_id": channel},
+            "message": message, "response_url": response_url, "trigger_id": "1.2.3",
+            "actions": [{**action, "block_id": action.get("block_id", "b"),
+                         "action_ts": str(time.time())}]}
