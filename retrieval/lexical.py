@@ -1,0 +1,70 @@
+"""BM25 over passages (bm25s), behind the `LexicalIndex` protocol."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from retrieval.tokenize import tokenize
+
+
+class LexicalIndex(Protocol):
+    def has_token(self, token: str) -> bool:
+        return token in self._vocab
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """One score per passage, in passage order (0 where nothing matches)."""
+        ...
+
+    def save(self, directory: Path) -> None: ...
+
+    @property
+    def size(self) -> int: ...
+
+
+class BM25Index:
+    """bm25s with our tokenizer; unknown query tokens are dropped, not errors."""
+
+    def __init__(self, retriever: object, size: int) -> None:
+        self._bm25 = retriever
+        self._size = size
+        self._vocab: dict[str, int] = dict(getattr(retriever, "vocab_dict", {}) or {})
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> BM25Index:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        corpus_tokens = [tokenize(t) or [""] for t in texts]
+        retriever.index(corpus_tokens, show_progress=False)
+        return cls(retriever, len(texts))
+
+    @classmethod
+    def load(cls, directory: Path) -> BM25Index:
+        import bm25s
+
+        retriever = bm25s.BM25.load(str(directory), show_progress=False)
+        size = json.loads((directory / "size.json").read_text())["size"]
+        return cls(retriever, int(size))
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
+        (directory / "size.json").write_text(json.dumps({"size": self._size}))
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def has_token(self, token: str) -> bool:
+        return token in self._vocab
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        known = [t for t in query_tokens if t in self._vocab and t]
+        if not known or self._size == 0:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]

@@ -1,0 +1,282 @@
+"""Names learnt from the corpus, so a question in one language can find a release in another.
+
+Two sources:
+- aliases written in the releases themselves: `다케다(Takeda)`, `쇼난 헬스 이노베이션 파크(iPark)`,
+  `Medicen Paris Region (MPR)`, `(hereinafter "LINK-J")`, `(이하 아이파크)`;
+- a vocabulary of names (capitalised Latin words, Hangul words, katakana runs) with phonetic
+  keys, so `메디센` meets `Medicen` even where no release pairs them.
+
+`expand()` gives extra search terms for a question; `mentions()` tells whether a text covers a
+name of the question, which is how the engine notices a question about a partnership that no
+release describes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.model import Release
+from retrieval.phonetic import key as phonetic_key
+from retrieval.phonetic import similarity
+
+_HANGUL = r"\uac00-\ud7a3"
+_KANA = r"\u30a0-\u30ff"
+_HAN = r"\u4e00-\u9fff"
+_LATIN_PHRASE = r"[A-Za-z][A-Za-z0-9&.\-']*(?:\s+(?:of|and|for|the|de|&)?\s*[A-Za-z0-9][A-Za-z0-9&.\-']*){0,5}"
+_PAREN = re.compile(r"([^()\n]{1,80}?)\s*[(（]\s*(?:이하\s*|hereinafter\s*)?[\"'“‘]?([^()\n]{1,60}?)[\"'”’]?\s*[)）]")
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*(?:[-&*][A-Za-z0-9]+)*|[a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9])")
+_HANGUL_WORD = re.compile(rf"[{_HANGUL}]{{2,}}")
+_KANA_WORD = re.compile(rf"[{_KANA}]{{2,}}")
+
+# Korean particles and endings glued to nouns, longest first.
+_PARTICLES = sorted("""
+에서는 으로는 에서의 에게서 이라는 이라고 께서 에서 에게 으로 부터 까지 처럼 보다 이나 하고 와의 과의
+이랑 라는 에는 에도 와는 과는 이며 이고 인가요 인가 입니까 인지 했나요 했는가 된 한 은 는 이 가 을 를
+의 와 과 에 로 도 만 나 랑
+""".split(), key=len, reverse=True)
+# Korean suffixes that name the kind of place or body ("가나가와현" = Kanagawa Prefecture).
+_SUFFIXES = ("현", "시", "도", "군", "대학교", "대학", "그룹", "재단", "제약", "병원", "사")
+_LATIN_STOP = {"The", "This", "That", "These", "It", "In", "On", "At", "For", "With", "By",
+               "From", "And", "Of", "To", "As", "A", "An", "Its", "Our", "We", "He", "She",
+               "They", "Through", "Since", "After", "Before", "During", "Furthermore",
+               "Moving", "Going", "Based", "Below", "So", "Also", "When", "What", "Who", "How",
+               "Which", "Where", "Why", "Did", "Does", "Do", "Is", "Are", "Was", "Were", "Has",
+               "Have", "Can", "Will", "Korea", "Korean", "Japan", "Japanese", "MOU", "MOUs",
+               "News", "Menu", "Contact", "Website", "About", "I", "II", "III", "Mr", "Ms", "Dr"}
+
+
+def strip_particle(word: str) -> str:
+    for p in _PARTICLES:
+        if word.endswith(p) and len(word) - len(p) >= 2:
+            return word[: -len(p)]
+    return word
+
+
+def _variants(word: str) -> list[str]:
+    base = strip_particle(word)
+    out = [base]
+    for suffix in _SUFFIXES:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 2:
+            out.append(base[: -len(suffix)])
+    return out
+
+
+def _script(text: str) -> str:
+    if re.search(rf"[{_HANGUL}]", text):
+        return "ko"
+    if re.search(rf"[{_KANA}{_HAN}]", text):
+        return "ja"
+    return "latin" if re.search(r"[A-Za-z]", text) else ""
+
+
+def _tail_words(text: str, script: str, n: int) -> str:
+    """The last n words of `text` that are in `script` (the name before a parenthesis)."""
+    words = text.strip().split()
+    picked: list[str] = []
+    for w in reversed(words):
+        w_clean = w.strip("\"'“”‘’*,:;·•-")
+        if not w_clean or _script(w_clean) != script:
+            break
+        picked.append(w_clean)
+        if len(picked) >= n:
+            break
+    return " ".join(reversed(picked))
+
+
+def names_in(text: str) -> list[str]:
+    """Candidate names in a question: Latin capitalised words/acronyms, Hangul words without
+    particles, katakana runs."""
+    found: list[str] = []
+    for m in _LATIN_NAME.finditer(text):
+        w = m.group(0)
+        if w not in _LATIN_STOP and len(w) >= 2:
+            found.append(w)
+    for m in _HANGUL_WORD.finditer(text):
+        found.append(strip_particle(m.group(0)))
+    found.extend(m.group(0) for m in _KANA_WORD.finditer(text))
+    return found
+
+
+@dataclass
+class Lexicon:
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    # phonetic key -> surface forms seen in the corpus, per script
+    latin_keys: dict[str, list[str]] = field(default_factory=dict)
+    cjk_keys: dict[str, list[str]] = field(default_factory=dict)
+    _by_len: dict[str, dict[int, list[str]]] = field(default_factory=dict, repr=False)
+
+    # ---- building -------------------------------------------------------------------
+    @classmethod
+    def build(cls, releases: Iterable[Release]) -> Lexicon:
+        aliases: dict[str, set[str]] = defaultdict(set)
+        latin: dict[str, set[str]] = defaultdict(set)
+        cjk: dict[str, set[str]] = defaultdict(set)
+        for release in releases:
+            text = release.text
+            for m in _PAREN.finditer(text):
+                _learn_alias(aliases, m.group(1), m.group(2).strip())
+            for word in names_in(text):
+                k = phonetic_key(word)
+                if len(k) < 3:
+                    continue
+                if _script(word) == "latin":
+                    latin[k].add(word)
+                else:
+                    for v in _variants(word):
+                        kv = phonetic_key(v)
+                        if len(kv) >= 3:
+                            cjk[kv].add(v)
+        return cls(aliases={k: sorted(v) for k, v in aliases.items()},
+                   latin_keys={k: sorted(v) for k, v in latin.items()},
+                   cjk_keys={k: sorted(v) for k, v in cjk.items()})
+
+    # ---- persistence ----------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"aliases": self.aliases, "latin_keys": self.latin_keys,
+                                    "cjk_keys": self.cjk_keys}, ensure_ascii=False),
+                        encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(aliases=data["aliases"], latin_keys=data["latin_keys"],
+                   cjk_keys=data["cjk_keys"])
+
+    # ---- lookup ---------------------------------------------------------------------
+    def _bucket(self, table: str, length: int) -> list[str]:
+        if table not in self._by_len:
+            src = self.latin_keys if table == "latin" else self.cjk_keys
+            buckets: dict[int, list[str]] = defaultdict(list)
+            for k in src:
+                buckets[len(k)].append(k)
+            self._by_len[table] = dict(buckets)
+        return self._by_len[table].get(length, [])
+
+    def sound_alikes(self, word: str, threshold: float = 0.8) -> list[str]:
+        """Corpus names in the other script(s) that sound like `word`."""
+        src_script = _script(word)
+        table = "cjk" if src_script == "latin" else "latin"
+        forms = self.cjk_keys if table == "cjk" else self.latin_keys
+        out: list[str] = []
+        variants = [word] if src_script == "latin" else _variants(word)
+        for v in variants:
+            k = phonetic_key(v)
+            if len(k) < 3:
+                continue
+            spread = max(1, len(k) // 4)
+            for length in range(len(k) - spread, len(k) + spread + 1):
+                for cand in self._bucket(table, length):
+                    if cand[0] == k[0] and similarity(k, cand) >= threshold:
+                        out.extend(forms[cand])
+        return sorted(set(out))
+
+    def aliases_of(self, text: str) -> list[str]:
+        """Aliases of every alias key that occurs in `text`."""
+        lowered = text.lower()
+        out: list[str] = []
+        for surface, others in self.aliases.items():
+            s = surface.lower()
+            if _script(surface) == "latin":
+                if re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", lowered):
+                    out.extend(others)
+            elif s in lowered:
+                out.extend(others)
+        return out
+
+    def expand(self, question: str) -> list[str]:
+        """Extra search terms for a question: aliases and sound-alike names in other scripts."""
+        extra = list(self.aliases_of(question))
+        for name in names_in(question):
+            extra.extend(self.sound_alikes(name))
+        seen: set[str] = set()
+        return [t for t in extra if not (t in seen or seen.add(t))]  # type: ignore[func-returns-value]
+
+    def forms_of(self, name: str) -> list[str]:
+        """The name itself plus its aliases and sound-alikes: any of them in a text counts."""
+        forms = [name, *self.aliases_of(name), *self.sound_alikes(name)]
+        for alias in list(forms[1:]):
+            forms.extend(self.aliases_of(alias))
+        return sorted(set(forms), key=len, reverse=True)
+
+
+def _acronym_phrase(before: str, acronym: str) -> str | None:
+    """The capitalised phrase an acronym stands for ("Ministry of SMEs and Startups (MSS)")."""
+    caps = re.search(r"((?:[A-Z][\w\-&]*\s+(?:of\s+|and\s+|for\s+|the\s+)?)+[A-Z][\w\-&]*)\s*$",
+                     before)
+    if not caps:
+        return None
+    words = caps.group(1).split()
+    while words and words[0] in _LATIN_STOP:
+        words = words[1:]
+    if len(words) < 2:
+        return None
+    letters = re.sub(r"[^a-z]", "", acronym.lower())
+    all_initials = "".join(w[0] for w in words).lower()
+    content_initials = "".join(w[0] for w in words if w not in {"of", "and", "for", "the"}).lower()
+    if letters in (all_initials, content_initials):
+        return " ".join(words)
+    if "of" in words:  # "General Manager of Shonan Health Innovation Park (iPark)"
+        words = words[len(words) - words[::-1].index("of"):]
+    return " ".join(words) if len(words) >= 2 else None
+
+
+def _learn_alias(aliases: dict[str, set[str]], before: str, inside: str) -> None:
+    """One `name (alias)` occurrence. Only tight pairs are kept: the acronym of a capitalised
+    phrase, or a CJK name with its Latin spelling, word pairs confirmed by sound; glosses
+    ("분야(세포치료제, ...)", "대표(입셀)") are not names and are left out."""
+    s_in = _script(inside)
+    if s_in != "latin" or len(inside) < 2 or "," in inside or len(inside.split()) > 5:
+        return
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9\-*&]{1,12}", inside) and re.search(r"[A-Z]", inside):
+        phrase = _acronym_phrase(before, inside)
+        if phrase and phrase != inside:
+            _pair(aliases, phrase, inside)
+    inside_words = inside.split()
+    for s_before in ("ko", "ja"):
+        tail = _tail_words(before, s_before, len(inside_words)).split()
+        if not tail:
+            continue
+        tail[-1] = strip_particle(tail[-1])
+        if len(tail) == 1 and len(inside_words) == 1:
+            _pair(aliases, tail[0], inside)  # 다케다(Takeda)
+            continue
+        # align from the right; keep the pairs that sound alike, and the phrase if most do
+        pairs = list(zip(reversed(tail), reversed(inside_words), strict=False))
+        alike = [(a, b) for a, b in pairs
+                 if similarity(phonetic_key(a), phonetic_key(b)) >= 0.6]
+        for a, b in alike:
+            _pair(aliases, a, b)
+        if len(alike) * 2 >= len(inside_words):
+            start = len(tail) - len(pairs)
+            _pair(aliases, " ".join(tail[start:]), inside)
+        elif pairs:
+            _pair(aliases, pairs[0][0], inside)  # the word right before the parenthesis
+
+
+def _pair(aliases: dict[str, set[str]], a: str, b: str) -> None:
+    a, b = a.strip(), b.strip()
+    if not a or not b or a[0].isdigit() or b[0].isdigit() or a.lower() == b.lower() or len(a) > 60 or len(b) > 60:
+        return
+    aliases[a].add(b)
+    aliases[b].add(a)
+
+
+def mentions(text: str, forms: Sequence[str]) -> bool:
+    """True when any of `forms` occurs in `text` (Latin forms on word boundaries)."""
+    lowered = text.lower()
+    for form in forms:
+        f = form.lower()
+        if len(f) < 2:
+            continue
+        if _script(form) == "latin":
+            if re.search(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])", lowered):
+                return True
+        elif f in lowered:
+            return True
+    return False

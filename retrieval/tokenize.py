@@ -1,0 +1,57 @@
+"""A tokenizer for BM25 that works across English, Korean and Japanese.
+
+Latin words are kept whole (lowercased, light plural folding); Hangul, kana and Han runs become
+character bigrams, so a particle glued to a name (`아이파크와`) still shares the bigrams of the
+name (`아이`, `이파`, `파크`) instead of being a token of its own. Measured as good as kiwipiepy
+morphemes in fusion, at no load time or memory.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TOKEN = re.compile(
+    r"[a-z0-9]+(?:[.'’][a-z0-9]+)*"        # latin words, numbers like 2.5, it's
+    r"|[\uac00-\ud7a3]+"                    # hangul syllables
+    r"|[\u3040-\u30ff\u31f0-\u31ff]+"       # kana
+    r"|[\u4e00-\u9fff\u3400-\u4dbf]+"       # han
+)
+_CJK = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\u4e00-\u9fff\u3400-\u4dbf]")
+
+STOPWORDS = frozenset("""
+a an the and or of to in on at by for with from as is are was were be been being this that these
+those it its which who whom what when where why how does did do has have had will would can
+could should may might shall their there they them he she his her our we you your i me my not
+no than then so such also into over under about after before between through during up out
+""".split())
+
+
+def _fold(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def normalise_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens for BM25. Deterministic and stateless, so index and query agree."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(normalise_text(text)):
+        tok = m.group(0)
+        if _CJK.match(tok):
+            if len(tok) == 1:
+                out.append(tok)
+            else:
+                out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
+        elif tok not in STOPWORDS:
+            out.append(_fold(tok))
+    return out
+
+
+TOKENIZER_NAME = "latin-words+cjk-bigrams/v1"
