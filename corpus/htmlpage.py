@@ -151,9 +151,8 @@ def _render_into(node: Tag, out: list[str], pre: bool = False) -> None:
         elif name == "table":
             out.append("\n\n" + _render_table(child) + "\n\n")
         elif name == "li":
-            out.append("\n- ")
+            out.append("\n- ")  # the next item or the list's end supplies the line break
             _render_into(child, out, pre)
-            out.append("\n")
         elif name in _BLOCK:
             gap = "\n\n" if name in _PARAGRAPH else "\n"
             out.append(gap)

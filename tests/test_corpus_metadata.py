@@ -1,0 +1,53 @@
+"""Language and title inference."""
+
+import pytest
+
+from corpus.metadata import infer_lang, infer_title
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("LINK-J concluded an MOU with Kanagawa Prefecture.", "en"),
+        ("중소벤처기업부와 일본 쇼난 헬스 이노베이션 파크는 9일 업무협약을 체결했다.", "ko"),
+        ("韓日 협력: 중소벤처기업부(R&D, ICT)가 iPark Institute와 MOU를 체결했다.", "ko"),
+        ("武田薬品工業株式会社は、湘南アイパークとの提携を発表しました。", "ja"),
+        ("ライフサイエンス", "ja"),
+        ("湘南健康創新園区発表", "ja"),  # Han only, with a Japanese-only form (発)
+        ("中国生物技术合作", "en"),  # Han only, nothing Japanese: not guessed as ja
+        ("Takeda (武田薬品) and Shonan iPark signed an agreement on open innovation.", "en"),
+        ("", "en"),
+        ("12345 --- !!!", "en"),
+    ],
+)
+def test_infer_lang(text: str, lang: str) -> None:
+    assert infer_lang(text) == lang
+
+
+def test_japanese_with_english_terms_is_ja() -> None:
+    text = ("LINK-Jは、Medicen Paris Region (MPR) とMOUを締結しました。"
+            "ライフサイエンス分野での協力です。")
+    assert infer_lang(text) == "ja"
+
+
+@pytest.mark.parametrize(
+    ("headings", "text", "title"),
+    [
+        ([], "Menu\n\nNews\n\nLINK-J Concludes MOU\n\n• twitter", "LINK-J Concludes MOU"),
+        ([], "News Release\n\nAcme Signs Deal with Beta", "Acme Signs Deal with Beta"),
+        ([], "보도자료\n보도시점 (전매체) 11. 9.(목) 14:30\n\n한·일 협력", "한·일 협력"),
+        ([], "Contact\tJane Doe\t044-204-7104\n\nAcme and Beta partner", "Acme and Beta partner"),
+        ([], "Media contact: jane@acme.com\n2024.01.25 06:01\nAcme partners", "Acme partners"),
+        ([], '"日 최대 제약 클러스터"\n본문', "日 최대 제약 클러스터"),
+        (["**News Release**", "**Acme and Beta** sign MOU"], "ignored", "Acme and Beta sign MOU"),
+        ([], "プレスリリース\n\n湘南アイパークと提携", "湘南アイパークと提携"),
+        ([], "", None),
+    ],
+)
+def test_infer_title(headings: list[str], text: str, title: str | None) -> None:
+    assert infer_title(headings, text) == title
+
+
+def test_long_first_paragraph_gives_its_first_sentence() -> None:
+    text = "Acme signed an agreement with Beta today. " + "More words follow here. " * 20
+    assert infer_title([], text) == "Acme signed an agreement with Beta today."
