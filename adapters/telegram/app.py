@@ -1,0 +1,111 @@
+"""Wiring: the python-telegram-bot `Application` with partnerbot's handlers registered.
+
+The only place that knows which handler answers which update; everything it plugs in is built
+here from the settings unless a test (or a multi-process deployment) passes its own.
+"""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from adapters.telegram.admin import AdminHandlers
+from adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
+from adapters.telegram.feedback_keys import AnswerKeys
+from adapters.telegram.handlers import UserHandlers
+from adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from adapters.telegram.retry import RetryingRequests
+from bot.engine import Engine
+from bot.feedback import FeedbackStore
+from bot.messages import message
+from bot.settings import Settings
+
+ALLOWED_UPDATES = ["message", "callback_query"]  # all we handle; Telegram sends nothing else
+CONCURRENT_UPDATES = 16  # a question must not wait behind a running /reindex
+
+# The menu Telegram shows beside the input box; admin commands stay out of it.
+MENU = ("ask", "sources", "help")
+
+
+async def set_commands(application: Application) -> None:
+    """Publish the command menu: English by default, Korean and Japanese for those users."""
+    for lang in ("en", "ko", "ja"):
+        await application.bot.set_my_commands(
+            [BotCommand(name, message(f"telegram_menu_{name}", lang)) for name in MENU],
+            language_code=None if lang == "en" else lang,
+        )
+
+
+def build_application(
+    engine: Engine,
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    feedback: FeedbackStore | None = None,
+    limiter: RateLimiter | None = None,
+    dedupe: UpdateDedupe | None = None,
+    retry: RetryingRequests | None = None,
+    sources_per_page: int = 10,
+    progress_interval: float = 1.0,
+) -> Application:
+    """The Telegram application for `engine`; start it with `run_polling`/`run_webhook`.
+
+    `base_url`/`base_file_url` point the bot at another Bot API server (a local one, or the
+    tests' fake). A missing token fails here, with the variable's name.
+    """
+    settings.require("telegram_bot_token")
+    own_store = feedback is None
+    store = feedback if feedback is not None else FeedbackStore(settings.feedback_db)
+    users = UserHandlers(
+        engine=engine,
+        feedback=store,
+        keys=AnswerKeys(),
+        limiter=limiter or SlidingWindowLimiter(settings.telegram_rate_limit),
+        dedupe=dedupe or RecentUpdates(),
+        sources_per_page=sources_per_page,
+    )
+    admins = AdminHandlers(
+        engine=engine, admins=settings.telegram_admins, progress_interval=progress_interval
+    )
+
+    async def close_store(_: Application) -> None:
+        if own_store:
+            store.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .rate_limiter(retry or RetryingRequests())
+        .post_init(set_commands)
+        .post_shutdown(close_store)
+    )
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    application = builder.build()
+
+    only_new = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+    application.add_handler(TypeHandler(Update, users.drop_duplicates), group=-1)
+    application.add_handler(CommandHandler(["start", "help"], users.on_help, only_new))
+    application.add_handler(CommandHandler("ask", users.on_question, only_new))
+    application.add_handler(CommandHandler("sources", users.on_sources, only_new))
+    application.add_handler(CommandHandler("status", admins.on_status, only_new))
+    application.add_handler(CommandHandler("reindex", admins.on_reindex, only_new))
+    application.add_handler(CallbackQueryHandler(users.on_feedback, pattern=r"^fb:[ud]:"))
+    application.add_handler(CallbackQueryHandler(users.on_sources_page, pattern=r"^src:\d+$"))
+    application.add_handler(
+        MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, users.on_question)
+    )
+    application.add_error_handler(users.on_error)
+    return application

@@ -1,0 +1,41 @@
+"""What a 👍/👎 button refers to, kept server-side.
+
+Telegram's callback_data holds at most 64 bytes, too little for a question and its release
+ids, so the button carries a short key and this bounded map holds the rest. After a restart the
+key is gone; the handler then falls back to the question the answer replied to.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question behind an answer and the releases the answer showed."""
+
+    question: str
+    release_ids: tuple[str, ...]
+    request_id: str
+
+
+class AnswerKeys:
+    """Bounded, thread-safe map from a short key to `Asked`; oldest entries are dropped."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._max = max_entries
+        self._items: OrderedDict[str, Asked] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, key: str, asked: Asked) -> None:
+        with self._lock:
+            self._items[key] = asked
+            self._items.move_to_end(key)
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+
+    def get(self, key: str) -> Asked | None:
+        with self._lock:
+            return self._items.get(key)

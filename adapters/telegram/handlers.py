@@ -1,0 +1,217 @@
+"""Handlers for everyone: questions, /start, /help, /sources, 👍/👎, and the error handler.
+
+Each handler translates (update -> `Question`), calls the engine in a worker thread (it
+blocks), and renders (`Answer` -> HTML). Nothing here knows how answers are found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from adapters.telegram.dedupe import UpdateDedupe
+from adapters.telegram.feedback_keys import AnswerKeys, Asked
+from adapters.telegram.outbox import NO_PREVIEW, send_html, send_parts, typing
+from adapters.telegram.ratelimit import RateLimiter
+from adapters.telegram.render import esc, render_answer, render_help, render_sources
+from adapters.telegram.translate import (
+    PLATFORM,
+    BotIdentity,
+    addressed_text,
+    reply_target,
+    to_question,
+    ui_lang,
+)
+from bot.engine import Engine
+from bot.feedback import Feedback, FeedbackStore, Verdict
+from bot.messages import message
+from bot.types import Answer
+
+log = logging.getLogger("partnerbot.telegram")
+
+FEEDBACK_KINDS = ("answer", "abstain")  # help, errors and refusals get no 👍/👎
+
+
+def identity(context: ContextTypes.DEFAULT_TYPE) -> BotIdentity:
+    return BotIdentity(id=context.bot.id, username=context.bot.username)
+
+
+def user_lang(update: Update, text: str | None = None) -> str:
+    user = update.effective_user
+    return ui_lang(text, user.language_code if user else None)
+
+
+def feedback_keyboard(key: str) -> InlineKeyboardMarkup:
+    """👍/👎 under an answer; callback_data (max 64 bytes) carries only the verdict and a key."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("👍", callback_data=f"fb:u:{key}"),
+                InlineKeyboardButton("👎", callback_data=f"fb:d:{key}"),
+            ]
+        ]
+    )
+
+
+def pager(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """◀/▶ buttons for /sources, or nothing when everything fits on one page."""
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton("◀", callback_data=f"src:{page - 1}"))
+    if page < pages - 1:
+        buttons.append(InlineKeyboardButton("▶", callback_data=f"src:{page + 1}"))
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+@dataclass
+class UserHandlers:
+    """State shared by the handlers: the engine, the per-user budget, update-id memory, the
+    feedback store and what each 👍/👎 key refers to."""
+
+    engine: Engine
+    feedback: FeedbackStore
+    limiter: RateLimiter
+    dedupe: UpdateDedupe
+    keys: AnswerKeys
+    sources_per_page: int = 10
+
+    async def drop_duplicates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs before every other handler (group -1): a redelivered update stops here."""
+        if not self.dedupe.first_time(update.update_id):
+            log.info("update %s already handled; ignored", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def on_question(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Plain text or `/ask <q>`: a question in private chats; in groups only when the bot
+        is addressed (mention, /ask, reply to the bot)."""
+        msg = update.message
+        if msg is None:
+            return
+        text = addressed_text(msg, identity(context))
+        if text is not None:
+            await self.ask(update, context, msg, text)
+
+    async def ask(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, msg: Message, text: str
+    ) -> None:
+        target = reply_target(msg)
+        lang = user_lang(update, text)
+        question = to_question(msg, identity(context))
+        if question is None:  # addressed but empty: "@bot" or a bare "/ask"
+            await send_html(context.bot, target, esc(message("telegram_ask_usage", lang)))
+            return
+        if not self.limiter.allow(question.user_id or str(msg.chat_id)):
+            await send_html(context.bot, target, esc(message("rate_limited", lang)))
+            return
+        async with typing(context.bot, target):
+            try:
+                answer = await asyncio.to_thread(self.engine.answer, question)
+            except Exception:
+                log.exception("engine failed on request %s", question.request_id)
+                answer = Answer(kind="error", text=message("error", lang), lang=lang)
+        markup = None
+        if answer.kind in FEEDBACK_KINDS:
+            self.keys.put(
+                question.request_id,
+                Asked(
+                    question=question.text,
+                    request_id=question.request_id,
+                    release_ids=tuple(c.doc_id for c in answer.citations),
+                ),
+            )
+            markup = feedback_keyboard(question.request_id)
+        await send_parts(context.bot, target, render_answer(answer), markup)
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start and /help, in the user's language, with example questions from the engine."""
+        msg = update.message
+        if msg is None:
+            return
+        lang = user_lang(update, msg.text)
+        answer = await asyncio.to_thread(self.engine.help, lang)
+        parts = render_help(answer, message("telegram_commands", lang))
+        await send_parts(context.bot, reply_target(msg), parts)
+
+    async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/sources: the releases the bot knows, newest first, first page."""
+        msg = update.message
+        if msg is None:
+            return
+        lang = user_lang(update, msg.text)
+        releases = await asyncio.to_thread(self.engine.releases)
+        text, page, pages = render_sources(releases, 0, lang, self.sources_per_page)
+        await send_html(context.bot, reply_target(msg), text, pager(page, pages))
+
+    async def on_sources_page(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """◀/▶ under /sources: the same message shows another page."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        await query.answer()
+        lang = user_lang(update)
+        releases = await asyncio.to_thread(self.engine.releases)
+        text, page, pages = render_sources(
+            releases, int(query.data.split(":")[1]), lang, self.sources_per_page
+        )
+        await query.edit_message_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=pager(page, pages),
+            link_preview_options=NO_PREVIEW,
+        )
+
+    async def on_feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """👍/👎: record it with the question and releases, then answer the callback (Telegram
+        shows a spinner on the button until we do)."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        _, code, key = query.data.split(":", 2)
+        verdict: Verdict = "up" if code == "u" else "down"
+        asked = self.keys.get(key) or _asked_from_reply(query.message, key)
+        lang = user_lang(update)
+        try:
+            await asyncio.to_thread(
+                self.feedback.record,
+                Feedback(
+                    platform=PLATFORM,
+                    user_id=str(query.from_user.id),
+                    verdict=verdict,
+                    question=asked.question,
+                    release_ids=asked.release_ids,
+                    request_id=asked.request_id,
+                ),
+            )
+        except Exception:
+            log.exception("could not record feedback for %s", key)
+            await query.answer(message("error", lang))
+            return
+        await query.answer(message("feedback_thanks", lang))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure with its traceback (never shown to the user) and, for a message,
+        tell the user something went wrong. The application keeps running either way."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=context.error)
+        if not isinstance(update, Update) or update.message is None:
+            return
+        try:
+            await send_html(
+                context.bot,
+                reply_target(update.message),
+                esc(message("error", user_lang(update, update.message.text))),
+            )
+        except Exception as exc:  # the network may be what failed; logging is all we can do
+            log.warning("could not report the error to the chat: %s", exc)
+
+
+def _asked_from_reply(answer_message: object, key: str) -> Asked:
+    """After a restart the key map is empty; the answer still quotes the question it replied
+    to, which is the part of the feedback that matters most."""
+    replied = answer_message.reply_to_message if isinstance(answer_message, Message) else None
+    return Asked(question=(replied.text or "") if replied else "", release_ids=(), request_id=key)

@@ -1,0 +1,62 @@
+"""`partnerbot serve telegram [--webhook URL]`: run the bot until interrupted."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from adapters.telegram.app import ALLOWED_UPDATES, build_application
+from bot.engine import Engine
+from bot.settings import Settings, SettingsError
+
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int) -> dict[str, Any]:
+    """Arguments for `run_webhook`, validated up front so a bad value is a one-line error now
+    rather than a rejected `setWebhook` later.
+
+    A webhook without a secret would let anyone who guesses the URL inject updates, so the
+    secret is required. The local path is the URL's path: a reverse proxy usually forwards
+    `https://host/<path>` to `http://listen:port/<path>` unchanged.
+    """
+    settings.require("telegram_webhook_secret")
+    secret = settings.telegram_webhook_secret
+    if not _SECRET.match(secret):
+        raise SettingsError(
+            "PARTNERBOT_TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, "
+            "_ and - (1 to 256 characters)."
+        )
+    parts = urlsplit(webhook_url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise SettingsError(
+            f"the webhook URL must be https://…, not {webhook_url!r} "
+            "(Telegram only calls HTTPS webhooks)."
+        )
+    return {
+        "listen": listen,
+        "port": port,
+        "url_path": parts.path.strip("/"),
+        "webhook_url": webhook_url,
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def serve_telegram(
+    settings: Settings,
+    engine: Engine,
+    webhook_url: str | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 8443,
+) -> None:
+    """Long polling by default; with `webhook_url`, a webhook server on `listen:port` behind
+    the TLS-terminating proxy that `webhook_url` points at. Blocks until SIGINT/SIGTERM."""
+    settings.require("telegram_bot_token")
+    options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None
+    application = build_application(engine, settings)
+    if options is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    else:
+        application.run_webhook(**options)

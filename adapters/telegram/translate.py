@@ -1,0 +1,124 @@
+"""Telegram message -> `Question`: who is addressed, what was asked, where to reply.
+
+Pure functions over python-telegram-bot's data classes (no network, no bot calls), so the group
+rules can be tested on a hand-built `Message` without a server.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import Message, MessageEntity
+from telegram.constants import ChatType
+
+from bot.types import Question
+
+PLATFORM = "telegram"
+UI_LANGS = ("en", "ko", "ja")
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+|$)")
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    """The bot as Telegram knows it; mentions and replies are matched against this."""
+
+    id: int
+    username: str
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """Where an answer goes: the same chat, the same forum topic, quoting the question."""
+
+    chat_id: int
+    message_id: int
+    thread_id: int | None
+
+
+def reply_target(message: Message) -> ReplyTarget:
+    """Forum topics need `message_thread_id`; in plain groups it is only a reply-chain id and
+    must not be sent back (Telegram would reject it), hence the `is_topic_message` check."""
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    return ReplyTarget(chat_id=message.chat_id, message_id=message.message_id, thread_id=thread_id)
+
+
+def _is_private(message: Message) -> bool:
+    return message.chat.type == ChatType.PRIVATE
+
+
+def _cut_utf16(text: str, spans: list[tuple[int, int]]) -> str:
+    """Remove entity spans; Telegram's offsets count UTF-16 code units, not code points."""
+    data = text.encode("utf-16-le")
+    for offset, length in sorted(spans, reverse=True):
+        data = data[: offset * 2] + data[(offset + length) * 2 :]
+    return data.decode("utf-16-le")
+
+
+def _split_command(text: str) -> tuple[str, str | None, str] | None:
+    """`/ask@bot rest` -> ("ask", "bot", "rest"); None when the text is not a command."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    return match["name"].lower(), match["bot"], text[match.end() :]
+
+
+def addressed_text(message: Message, bot: BotIdentity) -> str | None:
+    """The question text if this message is meant for the bot, else None.
+
+    Private chat: any text. Group: `/ask <q>`, a mention of the bot, or a reply to one of the
+    bot's messages. The returned text may be empty ("@bot" alone): the caller then explains how
+    to ask rather than silently ignoring someone who clearly wanted the bot.
+    """
+    text = message.text
+    if not text:
+        return None
+    command = _split_command(text)
+    if command is not None:
+        name, target, rest = command
+        if name != "ask" or (target is not None and target.lower() != bot.username.lower()):
+            return None  # other commands have their own handlers; /ask@other_bot is not ours
+        return rest.strip()
+    mentions = [
+        (entity.offset, entity.length)
+        for entity, value in message.parse_entities([MessageEntity.MENTION]).items()
+        if value.lower() == "@" + bot.username.lower()
+    ]
+    replied = message.reply_to_message
+    reply_to_bot = (
+        replied is not None and replied.from_user is not None and replied.from_user.id == bot.id
+    )
+    if not (_is_private(message) or mentions or reply_to_bot):
+        return None
+    return " ".join(_cut_utf16(text, mentions).split())
+
+
+def to_question(message: Message, bot: BotIdentity) -> Question | None:
+    """A `Question` for the engine, or None when the message is not for the bot (or empty).
+
+    `lang` is left to the engine, which detects it from the question text itself; the user's
+    app language says nothing about the language they asked in.
+    """
+    text = addressed_text(message, bot)
+    if not text:
+        return None
+    user = message.from_user
+    return Question(text=text, user_id=str(user.id) if user else None, platform=PLATFORM)
+
+
+def ui_lang(text: str | None, language_code: str | None) -> str:
+    """Language for the bot's own words (help, refusals): the script of what the user wrote,
+    else their Telegram app language, else English. Commands and mentions are ignored."""
+    body = text or ""
+    command = _split_command(body)
+    if command is not None:
+        body = command[2]
+    if _HANGUL.search(body):
+        return "ko"
+    if _KANA.search(body):
+        return "ja"
+    code = (language_code or "").split("-")[0].lower()
+    return code if code in UI_LANGS else "en"
