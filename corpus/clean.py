@@ -36,7 +36,8 @@ _MD_HEADING_CLOSE = re.compile(r"\s+#{1,6}\s*$")
 _MD_STRONG = re.compile(r"\*\*|(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")
 
 _IMAGE_EXT = r"(?:jpe?g|png|gif|webp|bmp|svg|tiff?)"
-_IMAGE_LINE = re.compile(rf"^(?:[\w\-.()]+\.{_IMAGE_EXT}\s*)+$", re.I)
+_IMAGE_NAME = rf"[\w\-.()]+\.{_IMAGE_EXT}"
+_IMAGE_LINE = re.compile(rf"^{_IMAGE_NAME}(?:\s+{_IMAGE_NAME})*$", re.I)
 # A file name glued to the start of a sentence: "kanagawa.pngKanagawa Prefecture took ..."
 _IMAGE_PREFIX = re.compile(rf"^[\w\-.]+?\.{_IMAGE_EXT}(?=(?-i:[^\sa-z0-9.]))", re.I)
 
@@ -103,8 +104,8 @@ def clean_line(line: str) -> str:
     if _IMAGE_LINE.match(line):
         return ""
     line = _IMAGE_PREFIX.sub("", line)
-    widget = _TRAILING_WIDGET.match(line)
-    if widget and len(line) <= 40:
+    widget = _TRAILING_WIDGET.match(line) if len(line) <= 40 else None
+    if widget:
         line = widget.group("keep")
     return line
 

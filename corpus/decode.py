@@ -8,8 +8,10 @@ import re
 from corpus.errors import UnreadableFile
 
 # Legacy encodings tried after UTF-8, with a test of whether the result looks like real text.
-# cp949 is a superset of euc-kr, so euc-kr only matters if a codec quirk rejects cp949.
-_LEGACY = ("cp949", "euc-kr", "shift_jis")
+# cp949 is a superset of euc-kr and cp932 of shift_jis (circled digits, NEC symbols); cp1252
+# covers English text saved on Windows with curly quotes. On a tie the earlier codec wins.
+_LEGACY = ("cp1252", "cp949", "euc-kr", "shift_jis", "cp932")
+_WESTERN = frozenset("“”‘’–—…•·©®™°±×€£¥§¶éèêëàâäçîïôöùûüñáíóúÉÈÀÇÜÖÄßæøåÆØÅ\u00a0")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
 _ASCII = re.compile(r"[\x00-\x7f]")
@@ -21,7 +23,7 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode `data`, trying the declared charset, UTF-8, then cp949/euc-kr and Shift_JIS.
+    """Decode `data`: UTF-8, the declared charset, then cp949/euc-kr, Shift_JIS, cp1252.
 
     Legacy codecs accept each other's bytes, so when more than one succeeds the one whose
     output looks most like its own language wins (Shift_JIS bytes decoded as cp949 yield rare
@@ -34,9 +36,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             raise UnreadableFile("undecodable UTF-16 text") from e
     if looks_binary(data):
         raise UnreadableFile("binary file (contains NUL bytes)")
-    order = [declared] if declared else []
-    order += ["utf-8-sig"]
-    for enc in order:
+    # Strict UTF-8 almost never decodes anything else, so it goes before a declared charset,
+    # which saved pages often get wrong.
+    for enc in ("utf-8-sig", declared):
+        if not enc:
+            continue
         try:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
@@ -51,7 +55,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         if best is None or score > best[0]:
             best = (score, text)
     if best is None or best[0] < 0.5:
-        raise UnreadableFile("undecodable text (not UTF-8, CP949/EUC-KR or Shift_JIS)")
+        raise UnreadableFile("undecodable text (not UTF-8, CP949/EUC-KR, Shift_JIS or CP1252)")
     return best[1]
 
 
@@ -60,7 +64,12 @@ def _plausibility(text: str, enc: str) -> float:
     non_ascii = len(text) - len(_ASCII.findall(text))
     if non_ascii == 0:
         return 1.0
-    if enc == "shift_jis":
+    if enc == "cp1252":
+        # Plausible only as a sprinkle of punctuation and accents in otherwise ASCII text;
+        # Korean or Japanese bytes read as cp1252 are mostly non-ASCII mojibake.
+        western = sum(1 for ch in text if ch in _WESTERN)
+        return 1.0 if western == non_ascii and non_ascii <= 0.3 * len(text) else 0.0
+    if enc in ("shift_jis", "cp932"):
         return len(_JAPANESE.findall(text)) / non_ascii
     # Everyday Korean uses the 2,350 KS X 1001 syllables; misdecoded bytes land elsewhere.
     common = sum(1 for ch in _HANGUL.findall(text) if _in_ksx1001(ch))

@@ -184,7 +184,9 @@ JAPANESE = "武田薬品工業株式会社は、2023年11月9日に湘南アイ�
         (KOREAN, "utf-8-sig", "ko"),
         (KOREAN, "utf-16", "ko"),
         (JAPANESE, "shift_jis", "ja"),
+        (JAPANESE + "①", "cp932", "ja"),
         (JAPANESE, "utf-8", "ja"),
+        ("“Acme” and Beta – a café deal, signed November 9, 2023.", "cp1252", "en"),
     ],
 )
 def test_encodings(tmp_path: Path, text: str, encoding: str, lang: str) -> None:
@@ -194,6 +196,13 @@ def test_encodings(tmp_path: Path, text: str, encoding: str, lang: str) -> None:
     assert r.text == text
     assert r.lang == lang
     assert r.date == "2023-11-09"
+
+
+def test_html_declared_charset_is_used_when_utf8_fails(tmp_path: Path) -> None:
+    path = tmp_path / "sjis.html"
+    path.write_bytes(f'<html><head><meta charset="Shift_JIS"></head><body><p>{JAPANESE}'
+                     "</p></body></html>".encode("shift_jis"))
+    assert read_release(path).text == JAPANESE
 
 
 @pytest.mark.parametrize(
