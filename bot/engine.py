@@ -165,7 +165,7 @@ class Engine:
         retrieved = _distinct_releases(hits, index.releases, lang)
         terms = QuestionTerms.of(text, q.expansion, index.lexicon)
         kind = question_kind(text)
-        chosen = select(score_sentences(hits, index.releases, terms, kind), kind)
+        chosen = select(score_sentences(hits, index.releases, terms, kind, index.passages_of), kind)
         verdict = abstain.decide(terms, chosen, index.releases, index.bm25)
         if verdict.abstain:
             log.info("abstaining: %s", verdict.reason)
@@ -230,7 +230,8 @@ def _distinct_releases(hits: Sequence[Hit], releases: dict[str, Release], lang: 
 
 def _citation(n: int, release: Release) -> Citation:
     return Citation(n=n, doc_id=release.id, title=release.title, publisher=release.publisher,
-                    date=release.date, url=release.url, source=release.source or release.id,
+                    date=release.date, url=release.url,
+                    source=Path(release.source).name if release.source else release.id,
                     lang=release.lang)
 
 

@@ -8,17 +8,20 @@ question's kind at all (a "when" question wants a date).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.question_kind import Kind, fits
 from corpus.model import Release
 from retrieval.lexicon import Lexicon, mentions, names_in
+from retrieval.passage import Passage
 from retrieval.retriever import Hit
 from retrieval.tokenize import tokenize
 
 MAX_QUOTE_CHARS = 700
 PASSAGES_CONSIDERED = 6
+RELEASES_EXPANDED = 2
+UNRETRIEVED_PRIOR = 0.9
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,39 @@ def _trim(text: str, terms: QuestionTerms) -> tuple[int, int]:
     return start, end
 
 
-def score_sentences(hits: Sequence[Hit], releases: dict[str, Release], terms: QuestionTerms,
-                    kind: Kind) -> list[Evidence]:
+def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[Passage]],
+                       ) -> list[tuple[Passage, float, int]]:
+    """(passage, prior, rank): the best retrieved passages, plus every passage of the best
+    releases. Passages of one release look alike to the retrievers (they share its title and
+    subject), so the sentence that answers may sit in a passage ranked below its siblings."""
     if not hits:
         return []
     top = hits[0].score or 1.0
+    out: dict[str, tuple[Passage, float, int]] = {}
+    for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
+        out.setdefault(hit.passage.id, (hit.passage, hit.score / top, rank))
+    best_docs: list[str] = []
+    for hit in hits:
+        if hit.passage.doc_id not in best_docs:
+            best_docs.append(hit.passage.doc_id)
+    for doc_id in best_docs[:RELEASES_EXPANDED]:
+        floor = min(h.score for h in hits if h.passage.doc_id == doc_id) / top
+        for p in passages_of.get(doc_id, ()):
+            out.setdefault(p.id, (p, UNRETRIEVED_PRIOR * floor, PASSAGES_CONSIDERED))
+    return list(out.values())
+
+
+def score_sentences(hits: Sequence[Hit], releases: Mapping[str, Release], terms: QuestionTerms,
+                    kind: Kind, passages_of: Mapping[str, Sequence[Passage]] | None = None,
+                    ) -> list[Evidence]:
+    if not hits:
+        return []
     wanted = terms.tokens | terms.expansion_tokens
     out: list[Evidence] = []
     seen: set[str] = set()
-    for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
-        release = releases[hit.passage.doc_id]
-        for s, e in hit.passage.sentences:
+    for passage, prior, rank in candidate_passages(hits, passages_of or {}):
+        release = releases[passage.doc_id]
+        for s, e in passage.sentences:
             sentence = release.text[s:e]
             norm = " ".join(sentence.split())
             if norm in seen:
@@ -92,13 +117,13 @@ def score_sentences(hits: Sequence[Hit], releases: dict[str, Release], terms: Qu
             names = [forms for _, forms in terms.names]
             coverage = (sum(mentions(sentence, f) for f in names) / len(names)) if names else 0.0
             fit = fits(kind, sentence)
-            score = hit.score / top + 0.8 * min(overlap, 1.0) + 0.4 * coverage
+            score = prior + 0.8 * min(overlap, 1.0) + 0.4 * coverage
             if kind is not Kind.OTHER:
                 score += 0.5 if fit else -0.5
             if len(sentence) < 25 and not fit:
                 score -= 0.3
             a, b = _trim(sentence, terms)
-            out.append(Evidence(doc_id=hit.passage.doc_id, start=s + a, end=s + b,
+            out.append(Evidence(doc_id=passage.doc_id, start=s + a, end=s + b,
                                 text=sentence[a:b], score=score, passage_rank=rank,
                                 fits_kind=fit, name_coverage=coverage))
     out.sort(key=lambda ev: -ev.score)

@@ -30,7 +30,8 @@ _CUES: list[tuple[Kind, re.Pattern[str]]] = [
         r"\b(how (many|much|long|large|big)|number of|amount|worth|revenue|size)\b|"
         r"몇|얼마|규모|금액|액수|매출|개수|いくつ|いくら|何社|何人|何件|規模|金額", re.I)),
     (Kind.WHO, re.compile(r"\b(who|whom|whose|which (company|organi[sz]ation|agency|firm))\b|"
-                          r"누구|누가|어느 (회사|기관|기업)|어떤 (회사|기관|기업)|誰|どなた|どの(会社|企業)",
+                          r"누구|누가|어느 (회사|기관|기업)|어떤 (회사|기관|기업)|(기관|기업|회사|단체|인물)[은는이가]?\s*\??\s*$|"
+                          r"誰|どなた|どの(会社|企業|機関)",
                           re.I)),
     (Kind.WHERE, re.compile(r"\b(where|what (city|place|venue|location))\b|어디|장소|위치|どこ|場所",
                             re.I)),

@@ -22,7 +22,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,12 @@ class LoadedIndex:
     stores: dict[str, FaissStore]
     bm25: BM25Index
     lexicon: Lexicon
+    passages_of: dict[str, list[Passage]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.passages_of:
+            for p in self.passages:
+                self.passages_of.setdefault(p.doc_id, []).append(p)
 
 
 def current_version(index_dir: Path) -> str | None:

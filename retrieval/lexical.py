@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -10,6 +11,8 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.tokenize import tokenize
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG to stderr
 
 
 class LexicalIndex(Protocol):

@@ -1,0 +1,341 @@
+"""`partnerbot`: ask, chat, index, sources, eval, feedback, serve.
+
+The command line is an adapter like Slack and Telegram: it turns arguments into a `Question`
+and renders the `Answer`; everything else happens in the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.settings import Settings, SettingsError, load_settings
+
+EPILOG = """\
+examples:
+  partnerbot ask "When did LINK-J sign with Kanagawa Prefecture?"
+  partnerbot ask "쇼난 아이파크와 협약한 한국 기관은?" --json
+  partnerbot chat
+  partnerbot index --corpus ./my-releases --index ./index
+  partnerbot sources
+  partnerbot eval --corpus ../shared/eval/seeds --qa ../shared/eval/seeds/qa.jsonl
+  partnerbot serve slack          (or: serve telegram [--webhook URL])
+
+settings come from environment variables (PARTNERBOT_INDEX_DIR, PARTNERBOT_CORPUS_DIR,
+PARTNERBOT_EMBEDDERS, SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN, ...) or a TOML config file
+(PARTNERBOT_CONFIG, default ~/.config/partnerbot/config.toml). With no corpus configured the
+bundled releases are used, and the index is built on first use.
+"""
+
+err = Console(stderr=True)
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Any]:
+    """A rich progress bar on stderr, fed by the engine's progress(stage, done, total)."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "index", None):
+        overrides["index_dir"] = Path(args.index)
+    if getattr(args, "corpus", None):
+        overrides["corpus_dir"] = Path(args.corpus)
+    return load_settings(**overrides)
+
+
+def _engine(settings: Settings, quiet: bool = False) -> Any:
+    from bot.engine import Engine
+
+    with progress_bar(not quiet) as update:
+        return Engine.open(settings, progress=update)
+
+
+def _resolve_corpus(path: Path) -> Path:
+    """Accept either a corpus directory or an eval set folder holding `docs/`."""
+    if (path / "docs").is_dir() and not any(path.glob("*.txt")):
+        docs = path / "docs"
+        manifest = path / "docs.jsonl"
+        if manifest.is_file() and not (docs / "docs.jsonl").exists():
+            return _with_manifest(docs, manifest)
+        return docs
+    return path
+
+
+def _with_manifest(docs: Path, manifest: Path) -> Path:
+    """An eval set keeps its manifest beside `docs/`; read both through a temp view."""
+    import tempfile
+
+    view = Path(tempfile.mkdtemp(prefix="partnerbot-corpus-"))
+    for f in docs.iterdir():
+        if f.is_file():
+            (view / f.name).symlink_to(f.resolve())
+    (view / "docs.jsonl").symlink_to(manifest.resolve())
+    return view
+
+
+# ---- commands -------------------------------------------------------------------------
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.types import Question
+
+    settings = _settings(args)
+    engine = _engine(settings, quiet=args.json)
+    answer = engine.answer(Question(text=" ".join(args.question), platform="cli"))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.to_plain_text())
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.types import Question
+
+    settings = _settings(args)
+    engine = _engine(settings)
+    err.print("Ask about partnerships; 'help' for examples, Ctrl-D or 'quit' to leave.")
+    while True:
+        try:
+            line = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.strip().lower() in {"quit", "exit", ":q"}:
+            return 0
+        print(engine.answer(Question(text=line, platform="cli")).to_plain_text())
+        print()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from retrieval.embedders import make_embedder
+    from retrieval.index import build_index
+
+    settings = _settings(args)
+    embedders = [make_embedder(n, settings.st_model) for n in settings.embedders]
+    with progress_bar() as update:
+        summary = build_index(settings.corpus_dir, settings.index_dir, embedders,
+                              progress=update, rebuild=args.rebuild)
+    for skipped in summary.skipped:
+        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    if args.json:
+        print(json.dumps({"version": summary.version, "releases": summary.releases,
+                          "passages": summary.passages, "embedded": summary.embedded,
+                          "reused": summary.reused, "changed": summary.changed,
+                          "seconds": round(summary.seconds, 2),
+                          "skipped": [s.__dict__ for s in summary.skipped]}, ensure_ascii=False))
+    else:
+        note = "" if summary.changed else " (corpus unchanged; kept the current version)"
+        print(summary.one_line() + note)
+        print(f"index: {settings.index_dir}")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args), quiet=args.json)
+    releases = engine.releases()
+    if args.json:
+        print(json.dumps([r.__dict__ for r in releases], ensure_ascii=False, indent=2))
+        return 0
+    for r in releases:
+        print(f"{r.doc_id}\t{r.date or '----------'}\t{r.lang}\t{r.title}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = _engine(_settings(args), quiet=True).status()
+    print(json.dumps(status.__dict__, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from bot.evaluation import EvalError, evaluate, read_qa
+
+    try:
+        cases = read_qa(Path(args.qa))
+    except EvalError as exc:
+        raise CliError(str(exc)) from None
+    corpus = _resolve_corpus(Path(args.corpus))
+    index_dir = Path(args.index) if args.index else Path(tempfile.mkdtemp(prefix="partnerbot-eval-"))
+    settings = load_settings(corpus_dir=corpus, index_dir=index_dir)
+    engine = _engine(settings, quiet=args.json)
+    details: list[dict[str, Any]] = []
+    with progress_bar(not args.json) as update:
+        result = evaluate(engine, cases, on_case=(lambda d, t: update("questions", d, t))
+                          if update else None, details=details)
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as fh:
+            for row in details:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(f"{'metric':28} {'value':>8}")
+    for key in ("recall_at_1", "recall_at_5", "mrr_at_10", "answer_accuracy",
+                "abstain_rate_unanswerable", "false_abstain_rate", "latency_ms_p50",
+                "latency_ms_p95"):
+        value = result.get(key)
+        print(f"{key:28} {'-' if value is None else value:>8}")
+    for group in ("by_type", "by_lang"):
+        print(f"\n{group}: {'n':>3} {'r@5':>6} {'acc':>6} {'abst':>6}")
+        for name, sub in result[group].items():
+            def fmt(v: Any) -> str:
+                return "-" if v is None else f"{v:.2f}"
+            abst = sub["abstain_rate_unanswerable"] if name == "unanswerable" else sub[
+                "false_abstain_rate"]
+            print(f"  {name:14} {sub['n']:>3} {fmt(sub['recall_at_5']):>6} "
+                  f"{fmt(sub['answer_accuracy']):>6} {fmt(abst):>6}")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.feedback import FeedbackStore
+
+    settings = _settings(args)
+    if not settings.feedback_db.exists():
+        print("no feedback yet")
+        return 0
+    store = FeedbackStore(settings.feedback_db)
+    rows = store.all(limit=args.limit)
+    if args.json:
+        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        when = dt.datetime.fromtimestamp(r.created_at, dt.UTC).strftime("%Y-%m-%d %H:%M")
+        mark = "+1" if r.verdict == "up" else "-1"
+        print(f"{when}  {mark}  {r.platform:8} {r.user_id:12} {','.join(r.release_ids):12} "
+              f"{r.question}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.platform == "slack":
+        settings.require("slack_bot_token")
+        from adapters.slack.serve import serve_slack
+
+        serve_slack(settings, _engine(settings))
+    else:
+        settings.require("telegram_bot_token")
+        from adapters.telegram.serve import serve_telegram
+
+        serve_telegram(settings, _engine(settings), webhook_url=args.webhook,
+                       listen=args.listen, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partnerbot", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Answers questions about life-science partnerships from press releases "
+                    "(Korean, English, Japanese), quoting and citing the releases.",
+        epilog=EPILOG)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text,
+                           epilog=f"example:\n  {example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--index", metavar="DIR", help="index directory (PARTNERBOT_INDEX_DIR)")
+        return p
+
+    p = add("ask", "answer one question", 'partnerbot ask "Who is the CEO of Medicen Paris Region?"')
+    p.add_argument("question", nargs="+", help="the question, in English, Korean or Japanese")
+    p.add_argument("--json", action="store_true", help="print the structured answer as JSON")
+    p.add_argument("--corpus", metavar="DIR", help="corpus used if the index must be built")
+    p.set_defaults(func=cmd_ask)
+
+    p = add("chat", "ask questions at an interactive prompt", "partnerbot chat")
+    p.add_argument("--corpus", metavar="DIR", help="corpus used if the index must be built")
+    p.set_defaults(func=cmd_chat)
+
+    p = add("index", "build or update the index (incremental, atomic swap)",
+            "partnerbot index --corpus ./releases --index ./index")
+    p.add_argument("--corpus", metavar="DIR", help="corpus directory (PARTNERBOT_CORPUS_DIR)")
+    p.add_argument("--rebuild", action="store_true",
+                   help="rebuild from scratch (after changing embedders)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = add("sources", "list the releases in the index", "partnerbot sources --json")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sources, corpus=None)
+
+    p = add("status", "show the index being served", "partnerbot status")
+    p.set_defaults(func=cmd_status, corpus=None)
+
+    p = add("eval", "measure retrieval and answers on a question set",
+            "partnerbot eval --corpus ../shared/eval/seeds --qa ../shared/eval/seeds/qa.jsonl")
+    p.add_argument("--corpus", required=True, metavar="DIR",
+                   help="corpus directory (or an eval set folder with docs/ and docs.jsonl)")
+    p.add_argument("--qa", required=True, metavar="FILE", help="question set (qa.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
+    p.add_argument("--details", metavar="FILE", help="write one JSON line per question")
+    p.set_defaults(func=cmd_eval)
+
+    p = add("feedback", "show 👍/👎 feedback recorded from Slack and Telegram",
+            "partnerbot feedback --limit 20")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_feedback, corpus=None)
+
+    p = add("serve", "run the Slack or Telegram bot", "partnerbot serve telegram")
+    p.add_argument("platform", choices=["slack", "telegram"])
+    p.add_argument("--webhook", metavar="URL", help="telegram: use a webhook at this public URL")
+    p.add_argument("--listen", default="127.0.0.1", help="telegram webhook: address to bind")
+    p.add_argument("--port", type=int, default=8443, help="telegram webhook: port to bind")
+    p.add_argument("--corpus", metavar="DIR", help="corpus used if the index must be built")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from corpus.reader import CorpusError
+    from retrieval.embedders import EmbedderError
+    from retrieval.index import IndexError_
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except (CliError, SettingsError, CorpusError, EmbedderError, IndexError_) as exc:
+        err.print(f"partnerbot: {exc}", markup=False, highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
