@@ -1,0 +1,105 @@
+"""Shared fixtures: a pinned environment, a deterministic fake embedder, a real engine.
+
+The fake embedder hashes character n-grams into a vector, so similar texts get similar
+vectors; it makes the real index, FAISS store, BM25 and engine run in milliseconds. At least
+one test path (tests/test_engine_real.py) runs the real default embedders end to end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.engine import Engine
+from bot.settings import BUNDLED_CORPUS, Settings, load_settings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EVAL_SEEDS = SHARED / "eval" / "seeds"
+
+_SECRET_VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "TELEGRAM_BOT_TOKEN")
+
+
+class HashEmbedder:
+    """Character 3-gram feature hashing: deterministic, language-agnostic, fast."""
+
+    def __init__(self, dim: int = 256, name: str = "test:hash") -> None:
+        self._dim = dim
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _one(self, text: str) -> np.ndarray:
+        v = np.zeros(self._dim, dtype=np.float32)
+        t = f"  {text.lower()}  "
+        for i in range(len(t) - 2):
+            h = int.from_bytes(hashlib.blake2b(t[i:i + 3].encode(), digest_size=4).digest(), "little")
+            v[h % self._dim] += 1.0 if h & 1 else -1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._one(t) for t in texts]) if texts else np.zeros((0, self._dim), np.float32)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_queries(texts)
+
+
+@pytest.fixture(autouse=True)
+def pinned_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No tokens from the developer's shell, no writes to their home, no config file."""
+    for var in _SECRET_VARS:
+        monkeypatch.delenv(var, raising=False)
+    for var in list(os.environ):
+        if var.startswith("PARTNERBOT_"):
+            monkeypatch.delenv(var, raising=False)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=tmp_path / "index",
+                         data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def _engine_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the fake-embedder index of the bundled corpus once per session."""
+    index_dir = tmp_path_factory.mktemp("engine-index") / "index"
+    s = load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=index_dir)
+    Engine.open(s, embedders=[HashEmbedder()])
+    return index_dir
+
+
+@pytest.fixture
+def engine(_engine_index: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A real Engine over the bundled corpus with the fake embedder; its index is a private
+    copy, so a test may reindex it."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(_engine_index, index_dir)
+    s = load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=index_dir,
+                      data_dir=tmp_path / "data")
+    yield Engine.open(s, embedders=[HashEmbedder()])
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus, for tests that add or change releases."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, dst)
+    return dst
