@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
@@ -242,10 +243,11 @@ class SlackBot:
 
 def build_app(engine: Engine, settings: Settings, client: WebClient | None = None,
               feedback: FeedbackStore | None = None, *, socket_mode: bool | None = None,
-              bot: SlackBot | None = None) -> App:
+              bot: SlackBot | None = None, listener_executor: Executor | None = None) -> App:
     """The bolt `App` with partnerbot's listeners. Tests pass a `client` aimed at a fake Web
-    API; `socket_mode` defaults to whether an app token is set (then no signing secret is
-    needed, Slack authenticates the WebSocket instead)."""
+    API, and may pass the executor listeners run on so they can wait for it to drain;
+    `socket_mode` defaults to whether an app token is set (then no signing secret is needed,
+    Slack authenticates the WebSocket instead)."""
     if socket_mode is None:
         socket_mode = bool(settings.slack_app_token)
     if client is None:
@@ -256,7 +258,9 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
     with_retries(client)
     app = App(client=client, signing_secret=settings.slack_signing_secret,
               request_verification_enabled=not socket_mode,
-              process_before_response=False, logger=log)
+              process_before_response=False, logger=log,
+              listener_executor=listener_executor or ThreadPoolExecutor(
+                  max_workers=8, thread_name_prefix="partnerbot-slack"))
     if bot is None:
         bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db))
     bot.register(app)

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from bot.messages import message
@@ -100,8 +101,8 @@ def source_line(c: Citation) -> str:
     parts = [f"[{c.n}] {head}"]
     if meta:
         parts.append(meta)
-    if not url:
-        parts.append(escape(c.source))
+    if not url:  # the file name only: the server's directory layout is nobody's business
+        parts.append(escape(PurePath(c.source).name))
     return " — ".join(parts)
 
 

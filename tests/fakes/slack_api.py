@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -72,6 +73,9 @@ class Call:
         return json.dumps(self.body, ensure_ascii=False)
 
 
+_DROP = -1
+
+
 @dataclass
 class _Failure:
     status: int
@@ -86,6 +90,7 @@ class FakeSlackAPI:
         self._lock = threading.Lock()
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
+        self._gates: dict[str, threading.Event] = {}
         self._ts = itertools.count(1)
         self.socket_mode_url: str | None = None
         fake = self
@@ -95,6 +100,9 @@ class FakeSlackAPI:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 status, payload, headers = fake._handle(self.path, dict(self.headers), raw)
+                if status == _DROP:  # hang up without answering: a network error
+                    self.close_connection = True
+                    return
                 data = (payload if isinstance(payload, str)
                         else json.dumps(payload)).encode("utf-8")
                 self.send_response(status)
@@ -111,8 +119,8 @@ class FakeSlackAPI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="fake-slack-api")
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        daemon=True, name="fake-slack-api")
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -148,6 +156,18 @@ class FakeSlackAPI:
         """The next `times` calls of `method` answer HTTP 429 with Retry-After."""
         self._queue(method, _Failure(429, {"ok": False, "error": "ratelimited"},
                                      {"Retry-After": str(retry_after)}), times)
+
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` get no answer: the connection is closed."""
+        self._queue(method, _Failure(_DROP, {}, {}), times)
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls of `method` are recorded, then wait to be answered until the returned event
+        is set: a way to keep the bot busy at a known point without sleeping."""
+        gate = threading.Event()
+        with self._lock:
+            self._gates[method] = gate
+        return gate
 
     def _queue(self, method: str, failure: _Failure, times: int) -> None:
         with self._lock:
@@ -186,6 +206,9 @@ class FakeSlackAPI:
             self._calls.append(Call(method, body, {k.lower(): v for k, v in headers.items()}))
             queued = self._failures.get(method)
             failure = queued.pop(0) if queued else None
+            gate = self._gates.get(method)
+        if gate is not None:
+            gate.wait(10)
         if failure is not None:
             return failure.status, failure.payload, failure.headers
         if method.startswith("respond/"):
@@ -374,3 +397,26 @@ def block_action(action: dict[str, Any], *, user: str = "UALICE01", channel: str
             "message": message, "response_url": response_url, "trigger_id": "1.2.3",
             "actions": [{**action, "block_id": action.get("block_id", "b"),
                          "action_ts": str(time.time())}]}
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """bolt's listener pool, made observable: `wait_idle` returns once every listener that was
+    handed to it has finished, so a test can assert that nothing (more) was posted."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4, thread_name_prefix="test-slack-listener")
+        self._futures: list[Future[Any]] = []
+        self._flock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        with self._flock:
+            self._futures.append(future)
+        return future
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        with self._flock:
+            pending = list(self._futures)
+        _, not_done = wait(pending, timeout=timeout)
+        if not_done:
+            raise AssertionError(f"{len(not_done)} listener(s) still running after {timeout}s")
