@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from corpus.clean import clean_text
@@ -36,19 +36,20 @@ class CorpusReadResult:
 def read_corpus(directory: Path, progress: Progress | None = None) -> CorpusReadResult:
     """Read every release file directly inside `directory` (not subdirectories).
 
-    `progress("reading", done, total)` is called after each file. Raises CorpusError when the
-    directory is missing or not one release is readable, since an empty index is never wanted.
+    Also accepts the evaluation layout, `set/docs/*.txt` beside `set/docs.jsonl`, given
+    either `set` or `set/docs`. `progress("reading", done, total)` is called after each file.
+    Raises CorpusError when the directory is missing or not one release is readable, since
+    an empty index is never wanted.
     """
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"corpus directory not found: {directory}")
-    manifest = read_manifest(directory / MANIFEST_NAME)
+    directory, manifest_path = _locate(directory)
+    manifest = read_manifest(manifest_path)
     skipped = list(manifest.problems)
     files: list[Path] = []
-    for path in sorted(directory.iterdir()):
+    for path in _candidates(directory):
         suffix = path.suffix.lower()
-        if path.name.startswith(".") or not path.is_file() or path.name == MANIFEST_NAME:
-            continue
         if suffix in SUFFIXES:
             files.append(path)
         elif suffix in BINARY_SUFFIXES:
@@ -99,6 +100,27 @@ def read_release(path: Path, meta: Mapping[str, object] | None = None) -> Releas
     )
 
 
+def _candidates(directory: Path) -> list[Path]:
+    return sorted(
+        p for p in directory.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME
+    )
+
+
+def _locate(directory: Path) -> tuple[Path, Path]:
+    """The directory holding the releases and the manifest that describes them."""
+    has_releases = any(p.suffix.lower() in SUFFIXES for p in _candidates(directory))
+    docs = directory / "docs"
+    if not has_releases and docs.is_dir():
+        inner = docs / MANIFEST_NAME
+        return docs, inner if inner.is_file() else directory / MANIFEST_NAME
+    own = directory / MANIFEST_NAME
+    beside = directory.parent / MANIFEST_NAME
+    if not own.is_file() and directory.name == "docs" and beside.is_file():
+        return directory, beside
+    return directory, own
+
+
 def _link_translations(releases: dict[str, Release]) -> list[Release]:
     """Make a one-sided `translation_of` link two-sided when exactly one release claims it."""
     claims: dict[str, list[str]] = {}
@@ -109,6 +131,6 @@ def _link_translations(releases: dict[str, Release]) -> list[Release]:
     for r in releases.values():
         back = claims.get(r.id, [])
         if r.translation_of is None and len(back) == 1:
-            r = Release(**{**r.__dict__, "translation_of": back[0]})
+            r = replace(r, translation_of=back[0])
         out.append(r)
     return sorted(out, key=lambda r: r.id)

@@ -106,3 +106,15 @@ def test_read_release_accepts_a_raw_manifest_entry(tmp_path: Path) -> None:
     path.write_text("Body text in English.\n")
     r = read_release(path, {"id": "r", "date": "Nov 9, 2023", "lang": None, "title": "T"})
     assert (r.date, r.lang, r.title) == ("2023-11-09", "en", "T")
+
+
+@pytest.mark.parametrize("given", ["set", "set/docs"])
+def test_evaluation_layout_manifest_beside_docs(tmp_path: Path, given: str) -> None:
+    docs = tmp_path / "set" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "000.txt").write_text("Acme signs MOU with Beta.\n")
+    (tmp_path / "set" / "docs.jsonl").write_text('{"id": "000", "title": "From manifest"}\n')
+    (tmp_path / "set" / "qa.jsonl").write_text('{"qid": "q1"}\n')
+    result = read_corpus(tmp_path / given)
+    assert [r.title for r in result.releases] == ["From manifest"]
+    assert result.skipped == []
