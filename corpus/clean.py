@@ -46,6 +46,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BULLET = re.compile(r"^[•·・\-–*▪■□○●◦>|]+\s*")
 
+# fmt: off
 FURNITURE = frozenset({
     # navigation
     "menu", "main menu", "global menu", "pagetop", "page top", "to top", "top", "back to top",
@@ -64,6 +65,7 @@ FURNITURE = frozenset({
     # comment widgets
     "댓글쓰기", "댓글 쓰기", "답변 글쓰기", "글쓰기", "글씨크기", "コメント",
 })
+# fmt: on
 _FURNITURE_RE = re.compile(
     r"^(?:댓글\s*\d+|\d+\s*/\s*\d+|(?:read|view|see) more|더\s?보기|.{0,20}\+\s*more)$", re.I
 )

@@ -16,11 +16,13 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"}
 # Files an operator may have dropped in by mistake: reported, unlike stray .json or .csv files.
+# fmt: off
 BINARY_SUFFIXES = frozenset({
     ".doc", ".docx", ".hwp", ".hwpx", ".odt", ".rtf", ".pages", ".ppt", ".pptx", ".xls",
     ".xlsx", ".zip", ".gz", ".7z", ".rar", ".tar", ".jpg", ".jpeg", ".png", ".gif", ".webp",
     ".bmp", ".tif", ".tiff", ".heic", ".mp3", ".mp4", ".mov", ".exe", ".bin", ".dmg",
 })
+# fmt: on
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*)$", re.M)
@@ -69,7 +71,7 @@ def extract_markdown(text: str) -> Extracted:
     meta: dict[str, str] = {}
     m = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if m:
-        text = text.lstrip("\ufeff")[m.end():]
+        text = text.lstrip("\ufeff")[m.end() :]
         try:
             data = yaml.safe_load(m.group("yaml"))
         except yaml.YAMLError:

@@ -11,6 +11,7 @@ from corpus.errors import UnreadableFile
 from corpus.formats import Extracted
 from corpus.manifest import normalise_meta
 
+# fmt: off
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form",
               "button", "select", "input", "textarea", "object", "embed", "map", "nav", "aside",
               "footer", "dialog", "img", "picture", "video", "audio")
@@ -26,13 +27,16 @@ _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary
 _BLOCK = frozenset({"p", "div", "section", "article", "main", "header", "ul", "ol", "dl", "dt",
                     "dd", "blockquote", "pre", "figure", "figcaption", "address", "caption",
                     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "center", "details", "summary"})
+# fmt: on
 _PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|｜\-–—:]{1,2}\s+")
+# fmt: off
 _DATE_META = ("article:published_time", "og:published_time", "date", "pubdate", "publishdate",
               "publish_date", "publish-date", "dc.date", "dc.date.issued", "dcterms.date",
               "dcterms.issued", "citation_publication_date", "parsely-pub-date",
               "sailthru.date", "datepublished")
+# fmt: on
 
 
 def extract_html(data: bytes) -> Extracted:

@@ -16,8 +16,10 @@ from corpus.model import Skipped
 MANIFEST_NAME = "docs.jsonl"
 KEYS = ("title", "publisher", "date", "lang", "url", "translation_of")
 LANGS = frozenset({"en", "ko", "ja"})
+# fmt: off
 _LANG_ALIASES = {"jp": "ja", "jpn": "ja", "japanese": "ja", "kr": "ko", "kor": "ko",
                  "korean": "ko", "eng": "en", "english": "en"}
+# fmt: on
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -52,7 +54,7 @@ def read_manifest(path: Path) -> Manifest:
             manifest.problems.append(Skipped(where, f"manifest line is not JSON: {_one_line(e)}"))
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str | int) or obj["id"] == "":
-            manifest.problems.append(Skipped(where, "manifest line has no \"id\""))
+            manifest.problems.append(Skipped(where, 'manifest line has no "id"'))
             continue
         doc_id = str(obj["id"])
         if doc_id in manifest.entries:

@@ -18,11 +18,13 @@ _JA_WORDS = ("株式会社", "令和", "平成", "年度", "御中")
 _LETTERS_PER_CJK_CHAR = 3  # an English word of ~5 letters carries about what 1.5 CJK chars do
 
 # Lines that head a page but are not its title.
+# fmt: off
 _NOT_TITLES = frozenset({
     "news", "news release", "press release", "press releases", "news & events", "media release",
     "for immediate release", "보도자료", "보도 자료", "보도참고자료", "설명자료", "プレスリリース",
     "ニュースリリース", "ニュース", "お知らせ", "報道資料", "報道発表", "報道発表資料",
 })
+# fmt: on
 _CONTACT = re.compile(
     r"^(?:media\s+)?contacts?\b|^(?:문의|담당|연락처|보도시점|보도일시|배포일시|엠바고)|"
     r"^(?:お問い合わせ|問い合わせ|問合せ|本件に関する)|(?<![\w.+-])[\w.+-]{1,64}@[\w-]+\.\w|"

@@ -102,7 +102,8 @@ def read_release(path: Path, meta: Mapping[str, object] | None = None) -> Releas
 
 def _candidates(directory: Path) -> list[Path]:
     return sorted(
-        p for p in directory.iterdir()
+        p
+        for p in directory.iterdir()
         if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST_NAME
     )
 

@@ -21,8 +21,17 @@ def test_seed_003_loses_furniture_but_keeps_every_sentence() -> None:
     raw = (RELEASES / "003.txt").read_text(encoding="utf-8")
     clean = clean_text(raw)
     lines = clean.split("\n")
-    for furniture in ("Menu", "News", "pagetop", "• twitter", "twitter", "Facebook", "LINE",
-                      "kanagawa_link-j.jpg", "0923.png"):
+    for furniture in (
+        "Menu",
+        "News",
+        "pagetop",
+        "• twitter",
+        "twitter",
+        "Facebook",
+        "LINE",
+        "kanagawa_link-j.jpg",
+        "0923.png",
+    ):
         assert furniture not in lines
     assert "kanagawa.png" not in clean
     assert "Kanagawa Prefecture took the initiative in Japan" in clean
@@ -58,8 +67,10 @@ def test_seed_000_markup_and_split_heading() -> None:
     clean = clean_text((RELEASES / "000.txt").read_text(encoding="utf-8"))
     assert "**" not in clean and "<b>" not in clean and "##" not in clean
     assert clean.startswith("Contact\tRachel Minjo Chun")
-    assert ("- ① Support for Korean startups in advanced biotech fields "
-            "(cell therapy, gene therapy, regenerative medicine)") in clean
+    assert (
+        "- ① Support for Korean startups in advanced biotech fields "
+        "(cell therapy, gene therapy, regenerative medicine)"
+    ) in clean
     assert "between Korea and Japan and revitalize economic cooperation" in clean
 
 
@@ -99,8 +110,20 @@ def test_image_names_alone_or_glued() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Menu", "pagetop", "  • twitter", "• Facebook", "LINE", "공유하기", "카카오톡", "シェア",
-     "댓글 3", "0 / 2000", "Read more", "|"],
+    [
+        "Menu",
+        "pagetop",
+        "  • twitter",
+        "• Facebook",
+        "LINE",
+        "공유하기",
+        "카카오톡",
+        "シェア",
+        "댓글 3",
+        "0 / 2000",
+        "Read more",
+        "|",
+    ],
 )
 def test_furniture_lines(line: str) -> None:
     assert is_furniture(line)
@@ -108,8 +131,14 @@ def test_furniture_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["News about LINK-J", "Share prices rose.", "The line was busy.", "Menu of services offered",
-     "카카오톡 채널에서 신청할 수 있다.", "Top 10 biotech clusters"],
+    [
+        "News about LINK-J",
+        "Share prices rose.",
+        "The line was busy.",
+        "Menu of services offered",
+        "카카오톡 채널에서 신청할 수 있다.",
+        "Top 10 biotech clusters",
+    ],
 )
 def test_sentences_are_not_furniture(line: str) -> None:
     assert not is_furniture(line)

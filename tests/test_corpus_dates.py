@@ -65,9 +65,14 @@ def test_overlapping_patterns_yield_one_match() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2023-11-09", "2023-11-09"), ("2023-11-09T23:59:00Z", "2023-11-09"),
-     ("Nov 9, 2023", "2023-11-09"), ("2023.11.9", "2023-11-09"), ("soon", None),
-     ("2023-13-01", None)],
+    [
+        ("2023-11-09", "2023-11-09"),
+        ("2023-11-09T23:59:00Z", "2023-11-09"),
+        ("Nov 9, 2023", "2023-11-09"),
+        ("2023.11.9", "2023-11-09"),
+        ("soon", None),
+        ("2023-13-01", None),
+    ],
 )
 def test_parse_date(value: str, expected: str | None) -> None:
     assert parse_date(value) == expected

@@ -32,14 +32,19 @@ def make_pdf(lines: list[str]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 def test_txt(tmp_path: Path) -> None:
     path = tmp_path / "r1.txt"
-    path.write_text("Menu\n\n# Acme Partners with Beta\n\nSeoul, 2024.01.25 - Acme and Beta "
-                    "signed an MOU.\n\n\n\npagetop\n", encoding="utf-8")
+    path.write_text(
+        "Menu\n\n# Acme Partners with Beta\n\nSeoul, 2024.01.25 - Acme and Beta "
+        "signed an MOU.\n\n\n\npagetop\n",
+        encoding="utf-8",
+    )
     r = read_release(path)
     assert (r.id, r.title, r.lang, r.date) == ("r1", "Acme Partners with Beta", "en", "2024-01-25")
     assert r.text == "Acme Partners with Beta\n\nSeoul, 2024.01.25 - Acme and Beta signed an MOU."
@@ -111,8 +116,19 @@ def test_html_main_text_and_head_metadata(tmp_path: Path) -> None:
     assert "The deal covers joint R&D.\nIt runs five years." in r.text
     assert "- First item\n- Second item" in r.text
     assert "Date\tEvent\n11/9\tSigning" in r.text
-    for chrome in ("Products", "Careers", "Home", "twitter", "Facebook", "Related news",
-                   "Copyright", "tracking", "color", "Tags", "photo"):
+    for chrome in (
+        "Products",
+        "Careers",
+        "Home",
+        "twitter",
+        "Facebook",
+        "Related news",
+        "Copyright",
+        "tracking",
+        "color",
+        "Tags",
+        "photo",
+    ):
         assert chrome not in r.text
 
 
@@ -141,20 +157,26 @@ def test_html_chrome_guard_keeps_a_wrapper_holding_the_text(tmp_path: Path) -> N
 
 def test_pdf_text_layer(tmp_path: Path) -> None:
     path = tmp_path / "p1.pdf"
-    path.write_bytes(make_pdf([
-        "Acme and Beta Sign MOU",
-        "",
-        "TOKYO, November 21, 2023 - Acme and Beta signed a memorandum of understanding",
-        "covering joint research in regenerative medicine and cell therapy programs.",
-        "- First commitment",
-    ]))
+    path.write_bytes(
+        make_pdf(
+            [
+                "Acme and Beta Sign MOU",
+                "",
+                "TOKYO, November 21, 2023 - Acme and Beta signed a memorandum of understanding",
+                "covering joint research in regenerative medicine and cell therapy programs.",
+                "- First commitment",
+            ]
+        )
+    )
     r = read_release(path)
     assert r.title == "Acme and Beta Sign MOU"
     assert r.date == "2023-11-21"
     assert r.lang == "en"
     # the hard wrap is joined back into one sentence; the list item stays on its own line
-    assert ("memorandum of understanding covering joint research in regenerative medicine "
-            "and cell therapy programs.") in r.text
+    assert (
+        "memorandum of understanding covering joint research in regenerative medicine "
+        "and cell therapy programs."
+    ) in r.text
     assert "\n- First commitment" in r.text
 
 
@@ -200,8 +222,10 @@ def test_encodings(tmp_path: Path, text: str, encoding: str, lang: str) -> None:
 
 def test_html_declared_charset_is_used_when_utf8_fails(tmp_path: Path) -> None:
     path = tmp_path / "sjis.html"
-    path.write_bytes(f'<html><head><meta charset="Shift_JIS"></head><body><p>{JAPANESE}'
-                     "</p></body></html>".encode("shift_jis"))
+    path.write_bytes(
+        f'<html><head><meta charset="Shift_JIS"></head><body><p>{JAPANESE}'
+        "</p></body></html>".encode("shift_jis")
+    )
     assert read_release(path).text == JAPANESE
 
 

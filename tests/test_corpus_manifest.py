@@ -13,16 +13,19 @@ def _write_manifest(directory: Path, lines: list[object]) -> None:
 
 
 def test_bad_lines_are_reported_not_fatal(tmp_path: Path) -> None:
-    _write_manifest(tmp_path, [
-        {"id": "a", "title": "A"},
-        "{not json",
-        {"title": "no id"},
-        ["a", "list"],
-        "",
-        {"id": "a", "title": "duplicate"},
-        {"id": "b", "date": "next week", "lang": "fr", "title": None, "parties": ["x"]},
-        {"id": 7, "date": "2023.11.9", "lang": "JA"},
-    ])
+    _write_manifest(
+        tmp_path,
+        [
+            {"id": "a", "title": "A"},
+            "{not json",
+            {"title": "no id"},
+            ["a", "list"],
+            "",
+            {"id": "a", "title": "duplicate"},
+            {"id": "b", "date": "next week", "lang": "fr", "title": None, "parties": ["x"]},
+            {"id": 7, "date": "2023.11.9", "lang": "JA"},
+        ],
+    )
     m = read_manifest(tmp_path / "docs.jsonl")
     assert m.entries == {"a": {"title": "A"}, "b": {}, "7": {"date": "2023-11-09", "lang": "ja"}}
     reasons = [(p.path.rsplit(":", 1)[1], p.reason) for p in m.problems]
@@ -39,8 +42,16 @@ def test_missing_manifest_is_empty(tmp_path: Path) -> None:
 
 
 def test_normalise_meta_drops_nulls_and_unknown_keys() -> None:
-    entry, problems = normalise_meta({"title": "  T  ", "publisher": None, "seed_file": "x.txt",
-                                      "url": "", "lang": "en-US", "date": "2023-11-09"})
+    entry, problems = normalise_meta(
+        {
+            "title": "  T  ",
+            "publisher": None,
+            "seed_file": "x.txt",
+            "url": "",
+            "lang": "en-US",
+            "date": "2023-11-09",
+        }
+    )
     assert entry == {"title": "T", "lang": "en", "date": "2023-11-09"}
     assert problems == []
 
@@ -52,10 +63,13 @@ def test_precedence_manifest_then_front_matter_then_inference(tmp_path: Path) ->
         encoding="utf-8",
     )
     (tmp_path / "s.txt").write_text("# Inferred Title\n\n2020.03.03 English body.\n")
-    _write_manifest(tmp_path, [
-        {"id": "r", "title": "Manifest Title", "date": None, "publisher": None, "lang": None},
-        {"id": "s", "title": None, "lang": "ja"},
-    ])
+    _write_manifest(
+        tmp_path,
+        [
+            {"id": "r", "title": "Manifest Title", "date": None, "publisher": None, "lang": None},
+            {"id": "s", "title": None, "lang": "ja"},
+        ],
+    )
     result = read_corpus(tmp_path)
     r, s = result.releases
     assert r.title == "Manifest Title"  # manifest beats front matter

@@ -25,8 +25,10 @@ def test_infer_lang(text: str, lang: str) -> None:
 
 
 def test_japanese_with_english_terms_is_ja() -> None:
-    text = ("LINK-Jは、Medicen Paris Region (MPR) とMOUを締結しました。"
-            "ライフサイエンス分野での協力です。")
+    text = (
+        "LINK-Jは、Medicen Paris Region (MPR) とMOUを締結しました。"
+        "ライフサイエンス分野での協力です。"
+    )
     assert infer_lang(text) == "ja"
 
 

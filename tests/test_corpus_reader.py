@@ -22,7 +22,8 @@ def test_bundled_corpus_reads_five_releases_with_manifest_metadata() -> None:
     assert by_id["001"].publisher == "중소벤처기업부"
     assert by_id["003"].url == "https://www.link-j.org/en/news/post-2999.html"
     assert by_id["003"].title == (
-        "LINK-J Concludes MOU on Mutual Cooperation with Kanagawa Prefecture")
+        "LINK-J Concludes MOU on Mutual Cooperation with Kanagawa Prefecture"
+    )
     assert by_id["003"].date is None  # null in the manifest, and no full date in the text
     assert by_id["004"].title.startswith("日 최대 제약 클러스터")
     for r in result.releases:
