@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -91,21 +93,29 @@ class Slack:
         return self.api.calls("chat.postMessage")
 
 
+@contextmanager
+def _slack(engine: Engine, cfg: Settings) -> Iterator[Slack]:
+    store = FeedbackStore(cfg.feedback_db)
+    listeners = TrackingExecutor()
+    try:
+        with FakeSlackAPI() as api:
+            bot = SlackBot(engine, cfg, store)
+            client = WebClient(token="xoxb-test", base_url=api.url)
+            app = build_app(engine, cfg, client=client, bot=bot, listener_executor=listeners)
+            yield Slack(app, api, bot, store, listeners)
+            listeners.wait_idle()
+            bot.reindexer.wait(10)
+    finally:
+        listeners.shutdown()
+        store.close()
+
+
 @pytest.fixture
 def slack(engine: Engine, settings: Settings) -> Iterator[Slack]:
     cfg = dataclasses.replace(settings, slack_bot_token="xoxb-test", slack_app_token="",
                               slack_signing_secret=SECRET, slack_admins=frozenset({ADMIN}))
-    store = FeedbackStore(cfg.feedback_db)
-    listeners = TrackingExecutor()
-    with FakeSlackAPI() as api:
-        bot = SlackBot(engine, cfg, store)
-        client = WebClient(token="xoxb-test", base_url=api.url)
-        app = build_app(engine, cfg, client=client, bot=bot, listener_executor=listeners)
-        yield Slack(app, api, bot, store, listeners)
-        listeners.wait_idle()
-        bot.reindexer.wait(10)
-    listeners.shutdown()
-    store.close()
+    with _slack(engine, cfg) as slack:
+        yield slack
 
 
 def ack_text(resp: BoltResponse) -> str:
@@ -356,19 +366,41 @@ def test_admin_reindex_posts_progress_and_summary_one_at_a_time(slack: Slack) ->
     finally:
         gate.set()
     assert slack.bot.reindexer.wait(30)
-    posts = slack.posts()
-    assert [p.body["channel"] for p in posts] == ["C0000042", "C0000042"]
-    assert posts[0].body["text"] == message("reindex_started", "en")
-    assert re.match(r"Reindex done: index \S+: 5 releases, \d+ passages", posts[1].body["text"])
+    (progress,) = slack.posts()
+    assert progress.body["channel"] == "C0000042"
+    assert progress.body["text"] == message("reindex_started", "en")
+    updates = slack.api.calls("chat.update")
+    assert {u.body["ts"] for u in updates} == {"1700000000.000001"}  # the progress message
+    assert all(u.body["text"].startswith("Reindexing: ") for u in updates[:-1])
+    assert re.match(r"Reindex done: index \S+: 5 releases, \d+ passages", updates[-1].body["text"])
 
 
 def test_reindex_falls_back_to_dm_when_channel_is_closed(slack: Slack) -> None:
     slack.api.fail_next("chat.postMessage", "not_in_channel")
     slack.command("reindex", user=ADMIN, channel="C0000042")
     assert slack.bot.reindexer.wait(30)
-    posts = slack.posts()
-    assert [p.body["channel"] for p in posts] == ["C0000042", ADMIN, "D" + ADMIN[1:]]
-    assert posts[-1].body["text"].startswith("Reindex done:")
+    assert [p.body["channel"] for p in slack.posts()] == ["C0000042", ADMIN]
+    assert slack.api.calls("chat.update")[-1].body["channel"] == "D" + ADMIN[1:]
+    assert slack.api.calls("chat.update")[-1].body["text"].startswith("Reindex done:")
+
+
+def test_failed_reindex_is_reported_and_old_index_keeps_serving(
+        engine: Engine, settings: Settings, corpus_copy: Path) -> None:
+    """A corpus that vanished: the admin is told why, and questions are still answered."""
+    cfg = dataclasses.replace(settings, corpus_dir=corpus_copy, slack_bot_token="xoxb-test",
+                              slack_signing_secret=SECRET, slack_admins=frozenset({ADMIN}))
+    own = Engine.open(cfg, embedders=engine.embedders)
+    with _slack(own, cfg) as slack:
+        shutil.rmtree(corpus_copy)
+        slack.command("reindex", user=ADMIN)
+        assert slack.bot.reindexer.wait(30)
+        final = slack.api.calls("chat.update")[-1].body["text"]
+        assert final.startswith("Reindex failed: ") and final.endswith(
+            "The previous index is still serving.")
+        assert "Traceback" not in final
+        slack.event(message_event(KANAGAWA_Q, mention=True))
+        (_, answer) = slack.api.wait_for("chat.postMessage", count=2)
+        assert_cited_answer(answer, "Kanagawa")
 
 
 # -- Slack API errors ---------------------------------------------------------------------------

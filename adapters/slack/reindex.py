@@ -2,8 +2,8 @@
 
 The rebuild takes seconds to minutes, far past Slack's 3-second ack, so it runs in its own
 thread while the engine keeps answering from the old index. Progress edits one message
-(throttled: Slack allows about one `chat.update` per second per channel) and the summary is a
-new message, so the admin is notified when it is done.
+(throttled: Slack allows about one `chat.update` per second per channel) and finally
+becomes the summary, so the channel keeps one message per reindex.
 """
 
 from __future__ import annotations
@@ -58,8 +58,12 @@ class ProgressMessage:
         call_slack(self._client.chat_update, channel=self._channel, ts=self._ts, text=msg.text,
                    blocks=msg.blocks)
 
-    def post(self, msg: SlackMessage) -> None:
-        """A new message (the summary) beside the progress one, so it notifies."""
+    def finish(self, msg: SlackMessage) -> None:
+        """Turn the progress message into the result; post it anew if that is not possible."""
+        if self._ts is not None and call_slack(
+                self._client.chat_update, channel=self._channel, ts=self._ts, text=msg.text,
+                blocks=msg.blocks) is not None:
+            return
         call_slack(self._client.chat_postMessage, channel=self._channel if self._ts else
                    self._user_id, text=msg.text, blocks=msg.blocks)
 
@@ -88,11 +92,11 @@ class Reindexer:
             progress.open()
             summary = self._engine.reindex(progress=progress)
             log.info("reindex done: %s", summary.one_line())
-            progress.post(render_summary(summary, lang))
+            progress.finish(render_summary(summary, lang))
         except Exception as exc:
             log.exception("reindex failed")
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            progress.post(render_text(message("reindex_failed", lang, reason=reason)))
+            progress.finish(render_text(message("reindex_failed", lang, reason=reason)))
         finally:
             self._busy.release()
 

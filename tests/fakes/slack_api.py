@@ -318,6 +318,15 @@ class FakeSocketMode:
         self._ready.clear()
         return ws
 
+    def hang_up(self) -> None:
+        """Close the connection from Slack's side (a client closing first waits out its 3 s
+        receive timeout)."""
+        async def close() -> None:
+            if self._ws is not None:
+                await self._ws.close()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
+
     def wait_connected(self, timeout: float = 5.0) -> None:
         if not self._ready.wait(timeout):
             raise AssertionError("the Socket Mode client never connected")
