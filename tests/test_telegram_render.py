@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,68 +19,18 @@ from adapters.telegram.render import (
 )
 from bot.types import Answer, Citation, Quote
 from retrieval.summary import IndexStatus, ReleaseInfo
-
-TELEGRAM_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "a",
-    "code",
-    "pre",
-    "blockquote",
-    "tg-spoiler",
-    "span",
-}
-_BAD_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#x27|#\d+);)")
+from tests.fakes.telegram_api import HTMLView, parse_html
 
 
-class _Checker(HTMLParser):
-    """Fails on what Telegram's HTML parser rejects: unknown or unbalanced tags."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.text: list[str] = []
-        self.links: list[tuple[str, str]] = []
-        self._href: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        assert tag in TELEGRAM_TAGS, f"tag <{tag}> is not Telegram HTML"
-        self.stack.append(tag)
-        if tag == "a":
-            self._href = dict(attrs)["href"]
-            self.links.append((self._href or "", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack}"
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if self.stack and self.stack[-1] == "a":
-            href, seen = self.links[-1]
-            self.links[-1] = (href, seen + data)
-
-
-def check(part: str) -> _Checker:
-    """Assert `part` is one valid Telegram HTML message; return what the user will see."""
-    assert 0 < tg_len(part) <= LIMIT
-    assert not _BAD_ENTITY.search(part), f"bare & in {part!r}"
-    checker = _Checker()
-    checker.feed(part)
-    checker.close()
-    assert checker.stack == [], f"unclosed tags {checker.stack}"
-    return checker
+def check(part: str) -> HTMLView:
+    """Assert `part` is one message Telegram accepts in HTML mode; return what users see."""
+    view = parse_html(part)
+    assert view.problem is None, f"{view.problem}: {part!r}"
+    return view
 
 
 def visible(part: str) -> str:
-    return "".join(check(part).text)
+    return check(part).visible
 
 
 def citation(

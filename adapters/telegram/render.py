@@ -130,6 +130,8 @@ def _pieces(text: str, budget: int) -> list[str]:
 
 
 def _fit(block: Block, limit: int) -> list[str]:
+    if block.html is None and not block.text.strip():
+        return [""]  # a blank line, never an empty "<i></i>" Telegram would refuse
     rendered = block.render()
     if tg_len(rendered) <= limit:
         return [rendered]

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -37,6 +38,89 @@ _JSON_PARAMS = {
 }
 
 
+# -- Telegram's HTML parse mode -----------------------------------------------------------------
+
+TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+    "span",
+    "tg-emoji",
+}
+MAX_MESSAGE = 4096
+_BAD_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#x27|#\d+);)")
+
+
+class HTMLView(HTMLParser):
+    """Parses a message as Telegram would: records the visible text and the links, and the
+    first problem Telegram would refuse the message for (unknown or unbalanced tag)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.problem: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TELEGRAM_TAGS:
+            self.problem = self.problem or f'unsupported start tag "{tag}"'
+        self.stack.append(tag)
+        if tag == "a":
+            self.links.append((dict(attrs).get("href") or "", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problem = self.problem or f'can\'t find end tag corresponding to "{tag}"'
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self.stack and self.stack[-1] == "a":
+            href, seen = self.links[-1]
+            self.links[-1] = (href, seen + data)
+
+    @property
+    def visible(self) -> str:
+        return "".join(self.text)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> HTMLView:
+    view = HTMLView()
+    view.feed(text)
+    view.close()
+    if view.stack and view.problem is None:
+        view.problem = f"unclosed tags {view.stack}"
+    if view.problem is None and _BAD_ENTITY.search(text):
+        view.problem = "unescaped &"
+    if view.problem is None and not view.visible.strip():
+        view.problem = "message text is empty"
+    if view.problem is None and utf16_len(text) > MAX_MESSAGE:
+        view.problem = "message is too long"
+    return view
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse `text` in HTML parse mode, or None if it would accept it."""
+    return parse_html(text).problem
+
+
 @dataclass(frozen=True)
 class Call:
     """One request the bot made: method, decoded parameters, and the HTTP status we answered."""
@@ -44,6 +128,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int
+    result: Any = None
 
     @property
     def ok(self) -> bool:
@@ -101,7 +186,9 @@ class FakeBotAPI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -189,6 +276,15 @@ class FakeBotAPI:
                     failures.pop(0)
                 self._record(Call(method, params, failure.status))
                 return failure.status, failure.body
+        if params.get("parse_mode") == "HTML" and "text" in params:
+            problem = html_problem(str(params["text"]))
+            if problem is not None:  # Telegram refuses such a message outright
+                self._record(Call(method, params, 400))
+                return 400, {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": f"Bad Request: can't parse entities: {problem}",
+                }
         if method == "getUpdates":
             result: Any = self._get_updates(params)
         else:
@@ -197,7 +293,7 @@ class FakeBotAPI:
                 self._record(Call(method, params, 404))
                 return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
             result = handler(params)
-        self._record(Call(method, params, 200))
+        self._record(Call(method, params, 200, result))
         return 200, {"ok": True, "result": result}
 
     def _record(self, call: Call) -> None:
