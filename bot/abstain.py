@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.evidence import Evidence, QuestionTerms
+from bot.evidence import Evidence, QuestionTerms, is_latin
 from corpus.model import Release
-from retrieval.lexicon import mentions
 from retrieval.lexical import BM25Index
+from retrieval.lexicon import mentions
 from retrieval.tokenize import tokenize
 
 # Calibrated on unanswerable questions (see BENCHMARKS.md / `partnerbot eval`).
@@ -27,17 +27,13 @@ class Verdict:
     reason: str
 
 
-def _known(name: str, forms: Sequence[str], bm25: BM25Index) -> bool:
+def _known(forms: Sequence[str], bm25: BM25Index) -> bool:
     """Does the corpus contain this name in any of its forms?"""
     for form in forms:
         toks = tokenize(form)
         if toks and all(bm25.has_token(t) for t in toks):
             return True
     return False
-
-
-def _is_latin(name: str) -> bool:
-    return any("a" <= ch.lower() <= "z" for ch in name) and not any(ord(ch) > 0x2000 for ch in name)
 
 
 def decide(terms: QuestionTerms, chosen: Sequence[Evidence], releases: Mapping[str, Release],
@@ -50,21 +46,15 @@ def decide(terms: QuestionTerms, chosen: Sequence[Evidence], releases: Mapping[s
         if partner and partner in releases:
             cited.add(partner)
     texts = [releases[d].text for d in cited]
+    unknown = [name for name, forms in terms.names if not _known(forms, bm25)]
+    if terms.names and len(unknown) == len(terms.names):
+        return Verdict(True, f"none of {', '.join(unknown)} is in any release")
     for name, forms in terms.names:
-        latin = _is_latin(name)
-        cross_script = [f for f in forms if _is_latin(f) != latin]
-        if not latin and not cross_script and not _known(name, forms, bm25):
-            continue  # a Korean/Japanese word we cannot tell from a common noun
-        if not _known(name, forms, bm25):
-            if latin:
+        if name in unknown:
+            if is_latin(name) and name.isupper() is False and len(unknown) >= 1 \
+                    and any(ch.isupper() for ch in name[1:]):
                 return Verdict(True, f"{name!r} is not in any release")
             continue
-        if not latin and not cross_script:
-            # a Korean word the corpus knows: only check it against same-script releases
-            same = [t for t in texts if mentions(t, [name])]
-            if same or not any(releases[d].lang in ("ko", "ja") for d in cited):
-                continue
-            return Verdict(True, f"{name!r} is not in the cited releases")
         if not any(mentions(t, forms) for t in texts):
             return Verdict(True, f"{name!r} is not in the cited releases")
     return Verdict(False, "")

@@ -33,6 +33,7 @@ from retrieval.index import (
     current_version,
     load_index,
 )
+from retrieval.passage import Passage
 from retrieval.retriever import Hit, Retriever
 from retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
 
@@ -165,12 +166,14 @@ class Engine:
         retrieved = _distinct_releases(hits, index.releases, lang)
         terms = QuestionTerms.of(text, q.expansion, index.lexicon)
         kind = question_kind(text)
-        chosen = select(score_sentences(hits, index.releases, terms, kind, index.passages_of), kind)
+        chosen = select(score_sentences(hits, index, terms, kind,
+                                        q.vectors.get(index.sentence_embedder)), kind)
         verdict = abstain.decide(terms, chosen, index.releases, index.bm25)
         if verdict.abstain:
             log.info("abstaining: %s", verdict.reason)
             return self._abstention(index, retrieved, lang)
-        chosen = self._prefer_question_language(state, chosen, hits, lang, terms, kind)
+        chosen = self._prefer_question_language(state, chosen, hits, lang, terms, kind,
+                                                q.vectors.get(index.sentence_embedder))
         return _compose(chosen, index.releases, retrieved, lang)
 
     def _abstention(self, index: LoadedIndex, retrieved: Sequence[str], lang: str) -> Answer:
@@ -181,7 +184,8 @@ class Engine:
                       sources_heading=message("closest", lang))
 
     def _prefer_question_language(self, state: _State, chosen: list[Evidence], hits: list[Hit],
-                                  lang: str, terms: QuestionTerms, kind: Kind) -> list[Evidence]:
+                                  lang: str, terms: QuestionTerms, kind: Kind,
+                                  query_vector: np.ndarray | None) -> list[Evidence]:
         """When the best evidence is in another language but its release has a translation in
         the question's language, quote the aligned sentence of the translation first."""
         index = state.index
@@ -197,13 +201,13 @@ class Engine:
             return chosen
         fake_hits = [Hit(passage=p, score=hits[0].score * (1 - 0.05 * i))
                      for i, p in enumerate(aligned)]
-        candidates = score_sentences(fake_hits, index.releases, terms, kind)
+        candidates = score_sentences(fake_hits, index, terms, kind, query_vector)
         if not candidates:
             return chosen
         return [candidates[0], *chosen][:3]
 
 
-def _aligned_passages(state: _State, ev: Evidence, partner_id: str) -> list:  # type: ignore[type-arg]
+def _aligned_passages(state: _State, ev: Evidence, partner_id: str) -> list[Passage]:
     """Passages of the translation closest to the evidence's passage, by cross-lingual vectors."""
     index = state.index
     positions = [i for i, p in enumerate(index.passages)

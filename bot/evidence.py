@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.question_kind import Kind, fits
-from corpus.model import Release
+from retrieval.index import LoadedIndex
 from retrieval.lexicon import Lexicon, mentions, names_in
 from retrieval.passage import Passage
 from retrieval.retriever import Hit
@@ -22,6 +24,7 @@ MAX_QUOTE_CHARS = 700
 PASSAGES_CONSIDERED = 6
 RELEASES_EXPANDED = 2
 UNRETRIEVED_PRIOR = 0.9
+SEMANTIC_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Evidence:
     passage_rank: int
     fits_kind: bool
     name_coverage: float
+    similarity: float = 0.0  # cosine to the question, by the sentence embedder
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,21 @@ class QuestionTerms:
         exp: set[str] = set()
         for term in expansion:
             exp.update(tokenize(term))
-        names = tuple((n, tuple(lexicon.forms_of(n))) for n in dict.fromkeys(names_in(question)))
+        names = tuple((n, forms) for n in dict.fromkeys(names_in(question))
+                      for forms in [tuple(lexicon.forms_of(n))] if is_entity(n, forms))
         return cls(tokens=frozenset(tokenize(question)), expansion_tokens=frozenset(exp),
                    names=names)
+
+
+def is_latin(text: str) -> bool:
+    return any("a" <= ch.lower() <= "z" for ch in text) and not any(ord(ch) > 0x2000 for ch in text)
+
+
+def is_entity(name: str, forms: Sequence[str]) -> bool:
+    """A Latin-script name, or a Korean/Japanese word the corpus spells in Latin script too.
+    Other Korean words can't be told apart from common nouns ("효력", "주제"), so they
+    count only through word overlap."""
+    return is_latin(name) or any(is_latin(f) for f in forms)
 
 
 def _trim(text: str, terms: QuestionTerms) -> tuple[int, int]:
@@ -72,6 +88,13 @@ def _trim(text: str, terms: QuestionTerms) -> tuple[int, int]:
     while end < len(text) and not text[end - 1].isspace():
         end += 1
     return start, end
+
+
+def _coverage(text: str, terms: QuestionTerms) -> float:
+    """Share of the question's names that `text` mentions in some form."""
+    if not terms.names:
+        return 0.0
+    return sum(mentions(text, forms) for _, forms in terms.names) / len(terms.names)
 
 
 def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[Passage]],
@@ -96,17 +119,30 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[P
     return list(out.values())
 
 
-def score_sentences(hits: Sequence[Hit], releases: Mapping[str, Release], terms: QuestionTerms,
-                    kind: Kind, passages_of: Mapping[str, Sequence[Passage]] | None = None,
-                    ) -> list[Evidence]:
+def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerms, kind: Kind,
+                    query_vector: np.ndarray | None = None) -> list[Evidence]:
+    """Score every candidate sentence. `query_vector` is the question embedded by the index's
+    sentence embedder (the cross-lingual one), which is what ranks sentences of a release in
+    another language, where shared words are rare."""
     if not hits:
         return []
+    releases = index.releases
     wanted = terms.tokens | terms.expansion_tokens
+    candidates = candidate_passages(hits, index.passages_of)
+    sims: dict[tuple[str, int], float] = {}
+    if query_vector is not None and index.sentence_vectors is not None:
+        for passage, _, _ in candidates:
+            row = index.sentence_row[passage.id]
+            block = index.sentence_vectors[row:row + len(passage.sentences)]
+            for j, value in enumerate(block @ query_vector):
+                sims[(passage.id, j)] = float(value)
+    top_sim = max(sims.values(), default=0.0) or 1.0
     out: list[Evidence] = []
     seen: set[str] = set()
-    for passage, prior, rank in candidate_passages(hits, passages_of or {}):
+    for passage, prior, rank in candidates:
         release = releases[passage.doc_id]
-        for s, e in passage.sentences:
+        passage_coverage = _coverage(passage.text, terms)
+        for j, (s, e) in enumerate(passage.sentences):
             sentence = release.text[s:e]
             norm = " ".join(sentence.split())
             if norm in seen:
@@ -114,10 +150,11 @@ def score_sentences(hits: Sequence[Hit], releases: Mapping[str, Release], terms:
             seen.add(norm)
             toks = set(tokenize(sentence))
             overlap = len(toks & wanted) / max(1, len(terms.tokens)) if terms.tokens else 0.0
-            names = [forms for _, forms in terms.names]
-            coverage = (sum(mentions(sentence, f) for f in names) / len(names)) if names else 0.0
+            coverage = max(_coverage(sentence, terms), 0.5 * passage_coverage)
             fit = fits(kind, sentence)
-            score = prior + 0.8 * min(overlap, 1.0) + 0.4 * coverage
+            sim = sims.get((passage.id, j), 0.0)
+            score = prior + SEMANTIC_WEIGHT * max(sim, 0.0) / top_sim + 0.8 * min(overlap, 1.0) \
+                + 0.4 * coverage
             if kind is not Kind.OTHER:
                 score += 0.5 if fit else -0.5
             if len(sentence) < 25 and not fit:
@@ -125,7 +162,7 @@ def score_sentences(hits: Sequence[Hit], releases: Mapping[str, Release], terms:
             a, b = _trim(sentence, terms)
             out.append(Evidence(doc_id=passage.doc_id, start=s + a, end=s + b,
                                 text=sentence[a:b], score=score, passage_rank=rank,
-                                fits_kind=fit, name_coverage=coverage))
+                                fits_kind=fit, name_coverage=coverage, similarity=sim))
     out.sort(key=lambda ev: -ev.score)
     return out
 

@@ -36,12 +36,12 @@ from retrieval.embedders.base import Embedder
 from retrieval.embedding_cache import EmbeddingCache
 from retrieval.lexical import BM25Index
 from retrieval.lexicon import Lexicon
-from retrieval.passage import Passage
+from retrieval.passage import Passage, content_key
 from retrieval.summary import BuildSummary, Progress
 from retrieval.tokenize import TOKENIZER_NAME
 from retrieval.vector_store import FaissStore
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KEEP_VERSIONS = 2
 
 
@@ -81,12 +81,17 @@ class LoadedIndex:
     stores: dict[str, FaissStore]
     bm25: BM25Index
     lexicon: Lexicon
+    sentence_embedder: str = ""
+    sentence_vectors: np.ndarray | None = None  # one row per sentence of every passage
     passages_of: dict[str, list[Passage]] = field(default_factory=dict)
+    sentence_row: dict[str, int] = field(default_factory=dict)  # passage id -> first row
 
     def __post_init__(self) -> None:
-        if not self.passages_of:
-            for p in self.passages:
-                self.passages_of.setdefault(p.doc_id, []).append(p)
+        row = 0
+        for p in self.passages:
+            self.passages_of.setdefault(p.doc_id, []).append(p)
+            self.sentence_row[p.id] = row
+            row += len(p.sentences)
 
 
 def current_version(index_dir: Path) -> str | None:
@@ -132,11 +137,24 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 
 def _embed_all(embedder: Embedder, passages: Sequence[Passage], cache: EmbeddingCache,
                progress: Progress | None) -> tuple[np.ndarray, int]:
-    keys = [p.embed_key for p in passages]
+    return _embed_texts(embedder, [p.embed_text for p in passages], cache, progress,
+                        f"embedding ({embedder.name})")
+
+
+def _patch_manifest(path: Path, **values: Any) -> None:
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    manifest.update(values)
+    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                        encoding="utf-8")
+
+
+def _embed_texts(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache,
+                 progress: Progress | None, stage: str) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`, embedding only those the cache does not hold."""
+    keys = [content_key(t) for t in texts]
     found = cache.get_many(embedder.name, sorted(set(keys)), embedder.dim)
     missing_keys = sorted({k for k in keys if k not in found})
-    text_by_key = {p.embed_key: p.embed_text for p in passages}
-    stage = f"embedding ({embedder.name})"
+    text_by_key = dict(zip(keys, texts, strict=True))
     batch = 32
     if progress:
         progress(stage, 0, len(missing_keys))
@@ -148,7 +166,7 @@ def _embed_all(embedder: Embedder, passages: Sequence[Passage], cache: Embedding
         found.update(fresh)
         if progress:
             progress(stage, min(i + batch, len(missing_keys)), len(missing_keys))
-    matrix = np.zeros((len(passages), embedder.dim), dtype=np.float32)
+    matrix = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for row, key in enumerate(keys):
         matrix[row] = found[key]
     return matrix, len(missing_keys)
@@ -180,6 +198,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
                                     reused=int(old_manifest.get("passages", 0)),
                                     skipped=tuple(result.skipped),
                                     seconds=time.monotonic() - started, changed=False)
+        by_id = {r.id: r for r in releases}
         passages: list[Passage] = []
         for i, release in enumerate(releases):
             passages.extend(chunk_release(release))
@@ -192,6 +211,11 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
             for embedder in embedders:
                 matrices[embedder.name], n_new = _embed_all(embedder, passages, cache, progress)
                 embedded += n_new
+            sentence_embedder = embedders[-1]
+            sentence_texts = [r_text[a:b] for p in passages
+                              for r_text in [by_id[p.doc_id].text] for a, b in p.sentences]
+            sentence_matrix, _ = _embed_texts(sentence_embedder, sentence_texts, cache,
+                                              progress, "embedding sentences")
         finally:
             cache.close()
         version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -202,6 +226,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
         try:
             _write_version(tmp, version, releases, passages, matrices, embedder_meta, hashes,
                            result.skipped, approximate)
+            np.save(tmp / "sentences.npy", sentence_matrix.astype(np.float16))
+            _patch_manifest(tmp, sentence_embedder=sentence_embedder.name)
             final = versions / version
             os.rename(tmp, final)
             _fsync_dir(versions)
@@ -305,6 +331,7 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
                   for e in embedders}
         bm25 = BM25Index.load(path / "bm25")
         lexicon = Lexicon.load(path / "lexicon.json")
+        sentence_vectors = np.load(path / "sentences.npy").astype(np.float32)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexCorrupt(f"index version {version} in {index_dir} is damaged "
                            f"({type(exc).__name__}): run `partnerbot index --rebuild`") from None
@@ -315,5 +342,10 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     if bm25.size != len(passages):
         raise IndexCorrupt(f"index version {version}: the lexical index does not match the "
                            f"passages: run `partnerbot index --rebuild`")
+    if sentence_vectors.shape[0] != sum(len(p.sentences) for p in passages):
+        raise IndexCorrupt(f"index version {version}: sentence vectors do not match the "
+                           f"passages: run `partnerbot index --rebuild`")
     return LoadedIndex(version=version, path=path, manifest=manifest, releases=releases,
-                       passages=passages, stores=stores, bm25=bm25, lexicon=lexicon)
+                       passages=passages, stores=stores, bm25=bm25, lexicon=lexicon,
+                       sentence_embedder=str(manifest.get("sentence_embedder", "")),
+                       sentence_vectors=sentence_vectors)

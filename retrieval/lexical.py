@@ -17,7 +17,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DE
 
 class LexicalIndex(Protocol):
     def has_token(self, token: str) -> bool:
-        return token in self._vocab
+        """Is the token anywhere in the corpus?"""
+        ...
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """One score per passage, in passage order (0 where nothing matches)."""
@@ -62,6 +63,9 @@ class BM25Index:
     @property
     def size(self) -> int:
         return self._size
+
+    def has_token(self, token: str) -> bool:
+        return token in self._vocab
 
     def has_token(self, token: str) -> bool:
         return token in self._vocab

