@@ -67,9 +67,6 @@ class BM25Index:
     def has_token(self, token: str) -> bool:
         return token in self._vocab
 
-    def has_token(self, token: str) -> bool:
-        return token in self._vocab
-
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         known = [t for t in query_tokens if t in self._vocab and t]
         if not known or self._size == 0:
