@@ -1,0 +1,14 @@
+.PHONY: test lint bench eval
+
+test:
+	python -m pytest -q
+
+lint:
+	ruff check bot retrieval corpus adapters tests benchmarks
+	mypy
+
+bench:
+	python -m benchmarks.run
+
+eval:
+	partnerbot eval --corpus ../shared/eval/seeds --qa ../shared/eval/seeds/qa.jsonl
