@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from adapters.telegram.serve import serve_telegram, webhook_options
+from adapters.telegram.serve import check_settings, serve_telegram, webhook_options
 from bot.engine import Engine
 from bot.settings import Settings, SettingsError
 from tests.fakes import telegram_api as tg
@@ -19,6 +19,7 @@ def test_missing_token_is_a_one_line_error_naming_the_variable(
     for start in (
         lambda: serve_telegram(settings, engine),
         lambda: build_application(engine, settings),
+        lambda: check_settings(settings, "https://bot.example.org/tg"),
     ):
         with pytest.raises(SettingsError) as info:
             start()
@@ -29,8 +30,13 @@ def test_webhook_requires_a_valid_secret_and_an_https_url(
     settings: Settings, engine: Engine
 ) -> None:
     with_token = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
-    with pytest.raises(SettingsError, match="PARTNERBOT_TELEGRAM_WEBHOOK_SECRET"):
-        serve_telegram(with_token, engine, webhook_url="https://bot.example.org/tg")
+    for start in (
+        lambda: serve_telegram(with_token, engine, "https://bot.example.org/tg"),
+        lambda: check_settings(with_token, "https://bot.example.org/tg"),
+    ):
+        with pytest.raises(SettingsError, match="PARTNERBOT_TELEGRAM_WEBHOOK_SECRET"):
+            start()
+    check_settings(with_token)  # polling needs no secret
     bad = dataclasses.replace(with_token, telegram_webhook_secret="no spaces allowed")
     with pytest.raises(SettingsError, match="may only contain"):
         webhook_options(bad, "https://bot.example.org/tg", "127.0.0.1", 8443)

@@ -98,7 +98,7 @@ class AdminHandlers:
     engine: Engine
     admins: frozenset[str]
     progress_interval: float = 1.0
-    _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def _allowed(self, update: Update) -> bool:
         user = update.effective_user

@@ -44,6 +44,13 @@ def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int
     }
 
 
+def check_settings(settings: Settings, webhook_url: str | None = None) -> None:
+    """Everything `serve_telegram` needs, checked before the (possibly slow) engine opens."""
+    settings.require("telegram_bot_token")
+    if webhook_url:
+        webhook_options(settings, webhook_url, "127.0.0.1", 8443)
+
+
 def serve_telegram(
     settings: Settings,
     engine: Engine,
@@ -53,7 +60,7 @@ def serve_telegram(
 ) -> None:
     """Long polling by default; with `webhook_url`, a webhook server on `listen:port` behind
     the TLS-terminating proxy that `webhook_url` points at. Blocks until SIGINT/SIGTERM."""
-    settings.require("telegram_bot_token")
+    check_settings(settings, webhook_url)
     options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None
     application = build_application(engine, settings)
     if options is None:

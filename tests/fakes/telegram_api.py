@@ -139,6 +139,22 @@ class Call:
         return str(self.params.get("text", ""))
 
 
+class Gate:
+    """A held request: `arrived` once the bot's call reached the server, which answers it only
+    after `release()`. Lets a test act while the bot is provably mid-call."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        self.arrived.set()
+        self._released.wait(timeout)
+
+
 @dataclass
 class _Failure:
     status: int
@@ -157,6 +173,7 @@ class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _holds: dict[str, list[Gate]] = field(default_factory=dict)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _server: ThreadingHTTPServer | None = None
@@ -240,6 +257,13 @@ class FakeBotAPI:
         with self._cond:
             self._failures.setdefault(method, []).append(_Failure(400, body, times))
 
+    def hold_next(self, method: str) -> Gate:
+        """Hold the next call of `method` until the returned gate is released."""
+        gate = Gate()
+        with self._cond:
+            self._holds.setdefault(method, []).append(gate)
+        return gate
+
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
             return [c for c in self.calls if c.method == method]
@@ -267,6 +291,11 @@ class FakeBotAPI:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         method = match["method"]
         params = _decode(content_type, body)
+        with self._cond:
+            holds = self._holds.get(method)
+            gate = holds.pop(0) if holds else None
+        if gate is not None:
+            gate.wait()
         with self._cond:
             failures = self._failures.get(method)
             if failures:
