@@ -10,6 +10,7 @@ import datetime as dtm
 import html
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from adapters.telegram.app import build_application
+from adapters.telegram.app import ALLOWED_UPDATES, build_application
 from adapters.telegram.retry import RetryingRequests, retry_after_seconds
 from bot.engine import Engine
 from bot.feedback import FeedbackStore
@@ -81,6 +82,34 @@ def test_polling_loop_answers_queued_updates_once(app: Application, api: FakeBot
     asyncio.run(run())
     assert api.calls_to("deleteWebhook")  # polling starts by removing any webhook
     assert sorted(c.params["chat_id"] for c in api.sent()) == ["42", "43"]
+
+
+def test_run_polling_as_serve_runs_it(engine: Engine, settings: Settings, api: FakeBotAPI) -> None:
+    """The blocking entry point: post_init publishes the command menu, questions are answered,
+    and a stop shuts down cleanly (closing the feedback store the application opened)."""
+    tg_settings = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
+    app = build_application(
+        engine, tg_settings, base_url=api.base_url, base_file_url=api.base_file_url
+    )
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    api.queue_update(tg.update(message=tg.message(QUESTION)))
+
+    def stop_when_answered() -> None:
+        api.wait_for(answered(api), timeout=10)
+        loop.call_soon_threadsafe(app.stop_running)
+
+    stopper = threading.Thread(target=stop_when_answered, daemon=True)
+    stopper.start()
+    try:
+        app.run_polling(stop_signals=None, close_loop=False, allowed_updates=ALLOWED_UPDATES)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    stopper.join(1)
+    assert len(api.calls_to("setMyCommands")) == 3
+    assert api.calls_to("getUpdates")[0].params["allowed_updates"] == ALLOWED_UPDATES
+    assert len(api.sent()) == 1
 
 
 def _bound_socket() -> socket.socket:
