@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.evidence import Evidence, QuestionTerms, is_latin
+from bot.evidence import Evidence, QuestionTerms
+from bot.question_kind import Kind
 from corpus.model import Release
 from retrieval.lexical import BM25Index
 from retrieval.lexicon import mentions
@@ -36,8 +37,8 @@ def _known(forms: Sequence[str], bm25: BM25Index) -> bool:
     return False
 
 
-def decide(terms: QuestionTerms, chosen: Sequence[Evidence], releases: Mapping[str, Release],
-           bm25: BM25Index) -> Verdict:
+def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
+           releases: Mapping[str, Release], bm25: BM25Index) -> Verdict:
     if not chosen:
         return Verdict(True, "no evidence")
     cited = {ev.doc_id for ev in chosen}
@@ -46,15 +47,13 @@ def decide(terms: QuestionTerms, chosen: Sequence[Evidence], releases: Mapping[s
         if partner and partner in releases:
             cited.add(partner)
     texts = [releases[d].text for d in cited]
-    unknown = [name for name, forms in terms.names if not _known(forms, bm25)]
-    if terms.names and len(unknown) == len(terms.names):
-        return Verdict(True, f"none of {', '.join(unknown)} is in any release")
+    unknown = {name for name, forms in terms.names if not _known(forms, bm25)}
+    for phrase in terms.phrases:
+        if all(word in unknown for word in phrase):
+            return Verdict(True, f"{' '.join(phrase)!r} is not in any release")
     for name, forms in terms.names:
-        if name in unknown:
-            if is_latin(name) and name.isupper() is False and len(unknown) >= 1 \
-                    and any(ch.isupper() for ch in name[1:]):
-                return Verdict(True, f"{name!r} is not in any release")
-            continue
-        if not any(mentions(t, forms) for t in texts):
+        if name not in unknown and not any(mentions(t, forms) for t in texts):
             return Verdict(True, f"{name!r} is not in the cited releases")
+    if kind in (Kind.WHEN, Kind.COUNT) and not any(ev.fits_kind for ev in chosen):
+        return Verdict(True, f"no quoted sentence holds a {kind.value}")
     return Verdict(False, "")

@@ -168,7 +168,7 @@ class Engine:
         kind = question_kind(text)
         chosen = select(score_sentences(hits, index, terms, kind,
                                         q.vectors.get(index.sentence_embedder)), kind)
-        verdict = abstain.decide(terms, chosen, index.releases, index.bm25)
+        verdict = abstain.decide(terms, kind, chosen, index.releases, index.bm25)
         if verdict.abstain:
             log.info("abstaining: %s", verdict.reason)
             return self._abstention(index, retrieved, lang)

@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.question_kind import Kind, fits
 from retrieval.index import LoadedIndex
-from retrieval.lexicon import Lexicon, mentions, names_in
+from retrieval.lexicon import Lexicon, mentions, name_runs, names_in
 from retrieval.passage import Passage
 from retrieval.retriever import Hit
 from retrieval.tokenize import tokenize
@@ -47,6 +47,8 @@ class QuestionTerms:
     tokens: frozenset[str]
     expansion_tokens: frozenset[str]
     names: tuple[tuple[str, tuple[str, ...]], ...]  # (name, forms in any script)
+    # runs of names written together ("Narita Airport"): the question names one thing
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(cls, question: str, expansion: Sequence[str], lexicon: Lexicon) -> QuestionTerms:
@@ -55,8 +57,14 @@ class QuestionTerms:
             exp.update(tokenize(term))
         names = tuple((n, forms) for n in dict.fromkeys(names_in(question))
                       for forms in [tuple(lexicon.forms_of(n))] if is_entity(n, forms))
+        entity = {n for n, _ in names}
+        phrases: list[tuple[str, ...]] = []
+        for run in name_runs(question):
+            kept = tuple(w for w in run if w in entity)
+            if kept:
+                phrases.append(kept)
         return cls(tokens=frozenset(tokenize(question)), expansion_tokens=frozenset(exp),
-                   names=names)
+                   names=names, phrases=tuple(phrases))
 
 
 def is_latin(text: str) -> bool:

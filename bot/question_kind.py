@@ -51,8 +51,11 @@ _DATE = re.compile(
     rf"\b{_MONTHS}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTHS}\b|\b(19|20)\d\d\b|"
     rf"\b{_MONTHS}\b\s+(19|20)\d\d|"
     r"\d{1,4}\s?[년年]|\d{1,2}\s?[월月]|\d{1,2}\s?[일日]|'\d\d\.\d{1,2}|\d{4}[.\-/]\d{1,2}", re.I)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"
-                     r"thousands?|millions?|billions?)\b|[십백천만억조]", re.I)
+_NUMBER = re.compile(
+    r"\d[\d,.]*\s*(?:%|[a-z€$¥₩]|개|명|곳|건|원|억|조|만|천|배|사|시간|분|평|㎡|회|종|개국|人|社|件|円|万|億)|"
+    r"[€$¥₩]\s?\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"hundreds?|thousands?|millions?|billions?)\b|[0-9]+\s*(?:여|여개|여명)|[한두세네]\s?(?:명|곳|개|건)",
+    re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z\-]+)+\b|\b[A-Z]{2,}\b|"
                    r"(대표|장관|차관|이사장|사장|회장|교수|박사|단장|실장|부지사|지사|총장|CEO)")
 _PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔|에서|で", re.I)
@@ -62,8 +65,8 @@ def fits(kind: Kind, sentence: str) -> bool:
     """Can this sentence answer a question of this kind at all?"""
     if kind is Kind.WHEN:
         return bool(_DATE.search(sentence))
-    if kind is Kind.COUNT:
-        return bool(_NUMBER.search(sentence))
+    if kind is Kind.COUNT:  # a quantity, not the digits of a date
+        return bool(_NUMBER.search(_DATE.sub(" ", sentence)))
     if kind is Kind.WHO:
         return bool(_NAME.search(sentence))
     if kind is Kind.WHERE:

@@ -84,31 +84,6 @@ support|supports|supported ; 지원 ; 支援
 program|programs|programme ; 프로그램 ; プログラム
 global|worldwide ; 글로벌|세계 ; グローバル|世界
 overseas|international|foreign ; 해외|국제 ; 海外|国際
-korea|korean ; 한국|국내 ; 韓国
-japan|japanese ; 일본 ; 日本
-france|french ; 프랑스 ; フランス
-europe|european ; 유럽 ; 欧州|ヨーロッパ
-united states|usa|u.s.|america ; 미국 ; 米国|アメリカ
-china|chinese ; 중국 ; 中国
-tokyo ; 도쿄 ; 東京
-osaka ; 오사카 ; 大阪
-kanagawa ; 가나가와 ; 神奈川
-kobe ; 고베 ; 神戸
-kyoto ; 교토 ; 京都
-yokohama ; 요코하마 ; 横浜
-kawasaki ; 가와사키 ; 川崎
-fujisawa ; 후지사와 ; 藤沢
-shonan ; 쇼난 ; 湘南
-nihonbashi ; 니혼바시 ; 日本橋
-takeda ; 다케다 ; 武田
-mitsui ; 미쓰이 ; 三井
-mitsubishi ; 미쓰비시 ; 三菱
-seoul ; 서울 ; ソウル
-busan ; 부산 ; 釜山
-singapore ; 싱가포르 ; シンガポール
-boston ; 보스턴 ; ボストン
-paris ; 파리 ; パリ
-london ; 런던 ; ロンドン
 patent|patents ; 특허 ; 特許
 artificial intelligence|ai ; 인공지능 ; 人工知能
 digital ; 디지털 ; デジタル
@@ -149,17 +124,55 @@ november ; 11월 ; 11月
 december ; 12월 ; 12月
 """
 
+# Places and companies: proper names, so a question naming one names an entity.
+_NAMES = """
+korea|korean ; 한국|국내 ; 韓国
+japan|japanese ; 일본 ; 日本
+france|french ; 프랑스 ; フランス
+europe|european ; 유럽 ; 欧州|ヨーロッパ
+united states|usa|u.s.|america ; 미국 ; 米国|アメリカ
+china|chinese ; 중국 ; 中国
+tokyo ; 도쿄 ; 東京
+osaka ; 오사카 ; 大阪
+kanagawa ; 가나가와 ; 神奈川
+kobe ; 고베 ; 神戸
+kyoto ; 교토 ; 京都
+yokohama ; 요코하마 ; 横浜
+kawasaki ; 가와사키 ; 川崎
+fujisawa ; 후지사와 ; 藤沢
+shonan ; 쇼난 ; 湘南
+nihonbashi ; 니혼바시 ; 日本橋
+takeda ; 다케다 ; 武田
+mitsui ; 미쓰이 ; 三井
+mitsubishi ; 미쓰비시 ; 三菱
+seoul ; 서울 ; ソウル
+busan ; 부산 ; 釜山
+singapore ; 싱가포르 ; シンガポール
+boston ; 보스턴 ; ボストン
+paris ; 파리 ; パリ
+london ; 런던 ; ロンドン
+"""
+
 _LANGS = ("en", "ko", "ja")
 
 
-@lru_cache(maxsize=1)
-def _groups() -> list[dict[str, tuple[str, ...]]]:
+def _parse(block: str) -> list[dict[str, tuple[str, ...]]]:
     groups = []
-    for line in _GROUPS.strip().splitlines():
+    for line in block.strip().splitlines():
         parts = [p.strip() for p in line.split(";")]
         groups.append({lang: tuple(f.strip().lower() for f in part.split("|") if f.strip())
                        for lang, part in zip(_LANGS, parts, strict=True)})
     return groups
+
+
+@lru_cache(maxsize=1)
+def _groups() -> list[dict[str, tuple[str, ...]]]:
+    return _parse(_GROUPS) + _parse(_NAMES)
+
+
+@lru_cache(maxsize=1)
+def _name_groups() -> list[dict[str, tuple[str, ...]]]:
+    return _parse(_NAMES)
 
 
 def _present(form: str, lang: str, lowered: str) -> bool:
@@ -169,11 +182,12 @@ def _present(form: str, lang: str, lowered: str) -> bool:
     return len(form) >= 2 and form in lowered
 
 
-def translate_terms(text: str) -> list[str]:
-    """Glossary forms, in the other two languages, of the domain words found in `text`."""
+def translate_terms(text: str, names_only: bool = False) -> list[str]:
+    """Glossary forms, in the other two languages, of the domain words found in `text`
+    (`names_only`: of the places and companies only)."""
     lowered = text.lower()
     out: list[str] = []
-    for group in _groups():
+    for group in _name_groups() if names_only else _groups():
         found = [lang for lang in _LANGS if any(_present(f, lang, lowered) for f in group[lang])]
         if not found:
             continue

@@ -103,6 +103,28 @@ def names_in(text: str) -> list[str]:
     return found
 
 
+def name_runs(text: str) -> list[list[str]]:
+    """Names written next to each other form one run ("Narita Airport", "LegoChem Biosciences");
+    any other name is a run of its own."""
+    runs: list[list[str]] = []
+    last_end = -10
+    for m in re.finditer(rf"{_LATIN_NAME.pattern}|[{_HANGUL}]{{2,}}|[{_KANA}]{{2,}}", text):
+        word = m.group(0)
+        if _script(word) == "ko":
+            word = strip_particle(word)
+        elif _script(word) == "latin" and (word in _LATIN_STOP or len(word) < 2):
+            last_end = -10
+            continue
+        gap = text[last_end:m.start()] if last_end >= 0 else "x"
+        if runs and gap.strip() in ("", "'s", "’s") and _script(word) == "latin" \
+                and _script(runs[-1][-1]) == "latin":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last_end = m.end()
+    return runs
+
+
 @dataclass
 class Lexicon:
     aliases: dict[str, list[str]] = field(default_factory=dict)
@@ -174,6 +196,12 @@ class Lexicon:
                 for cand in self._bucket(table, length):
                     if cand[0] == k[0] and similarity(k, cand) >= threshold:
                         out.extend(forms[cand])
+            if table == "cjk" and len(k) >= 5:
+                # "LegoChem" in "레고켐바이오": a Latin name spelt inside a longer Korean word
+                for length in range(len(k) + spread + 1, len(k) + 12):
+                    for cand in self._bucket(table, length):
+                        if cand[0] == k[0] and similarity(k, cand[:len(k)]) >= threshold:
+                            out.extend(forms[cand])
         return sorted(set(out))
 
     def aliases_of(self, text: str) -> list[str]:
@@ -201,7 +229,8 @@ class Lexicon:
 
     def forms_of(self, name: str) -> list[str]:
         """The name itself plus its aliases and sound-alikes: any of them in a text counts."""
-        forms = [name, *self.aliases_of(name), *self.sound_alikes(name)]
+        forms = [name, *self.aliases_of(name), *self.sound_alikes(name),
+                 *translate_terms(name, names_only=True)]
         for alias in list(forms[1:]):
             forms.extend(self.aliases_of(alias))
         return sorted(set(forms), key=len, reverse=True)
