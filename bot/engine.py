@@ -40,6 +40,7 @@ from retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
 log = logging.getLogger("partnerbot.engine")
 
 SEARCH_K = 12
+RANKED_K = 60  # for the list of distinct releases (retrieved, closest releases)
 SUGGESTIONS = 3
 
 
@@ -162,8 +163,9 @@ class Engine:
     def _answer(self, state: _State, text: str, lang: str) -> Answer:
         index = state.index
         q = state.retriever.embed(text)
-        hits = state.retriever.search(q, k=SEARCH_K)
-        retrieved = _distinct_releases(hits, index.releases, lang)
+        ranked = state.retriever.search(q, k=RANKED_K)
+        hits = ranked[:SEARCH_K]
+        retrieved = _distinct_releases(ranked, index.releases, lang)
         terms = QuestionTerms.of(text, q.expansion, index.lexicon)
         kind = question_kind(text)
         chosen = select(score_sentences(hits, index, terms, kind,

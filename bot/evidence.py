@@ -106,6 +106,7 @@ def _coverage(text: str, terms: QuestionTerms) -> float:
 
 
 def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[Passage]],
+                       translations: Mapping[str, str] | None = None,
                        ) -> list[tuple[Passage, float, int]]:
     """(passage, prior, rank): the best retrieved passages, plus every passage of the best
     releases. Passages of one release look alike to the retrievers (they share its title and
@@ -113,6 +114,7 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[P
     if not hits:
         return []
     top = hits[0].score or 1.0
+    translations = translations or {}
     out: dict[str, tuple[Passage, float, int]] = {}
     for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
         out.setdefault(hit.passage.id, (hit.passage, hit.score / top, rank))
@@ -120,8 +122,14 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[P
     for hit in hits:
         if hit.passage.doc_id not in best_docs:
             best_docs.append(hit.passage.doc_id)
+    expanded: list[tuple[str, float]] = []
     for doc_id in best_docs[:RELEASES_EXPANDED]:
         floor = min(h.score for h in hits if h.passage.doc_id == doc_id) / top
+        expanded.append((doc_id, floor))
+        partner = translations.get(doc_id)
+        if partner:  # the other-language version may hold details this one leaves out
+            expanded.append((partner, floor))
+    for doc_id, floor in expanded:
         for p in passages_of.get(doc_id, ()):
             out.setdefault(p.id, (p, UNRETRIEVED_PRIOR * floor, PASSAGES_CONSIDERED))
     return list(out.values())
@@ -136,7 +144,9 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
         return []
     releases = index.releases
     wanted = terms.tokens | terms.expansion_tokens
-    candidates = candidate_passages(hits, index.passages_of)
+    translations = {r.id: r.translation_of for r in releases.values()
+                    if r.translation_of and r.translation_of in releases}
+    candidates = candidate_passages(hits, index.passages_of, translations)
     sims: dict[tuple[str, int], float] = {}
     if query_vector is not None and index.sentence_vectors is not None:
         for passage, _, _ in candidates:
@@ -167,6 +177,8 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
                 score += 0.5 if fit else -0.5
             if len(sentence) < 25 and not fit:
                 score -= 0.3
+            if norm == " ".join(release.title.split()):  # the headline again: says little
+                score -= 0.3
             a, b = _trim(sentence, terms)
             out.append(Evidence(doc_id=passage.doc_id, start=s + a, end=s + b,
                                 text=sentence[a:b], score=score, passage_rank=rank,
@@ -181,7 +193,7 @@ def select(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
         return []
     best = evidence[0]
     limit = 4 if kind is Kind.LIST else 3
-    ratio = 0.7 if kind is Kind.LIST else 0.85
+    ratio = 0.7 if kind is Kind.LIST else 0.8
     chosen = [best]
     for ev in evidence[1:]:
         if len(chosen) >= limit:

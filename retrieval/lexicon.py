@@ -103,6 +103,11 @@ def names_in(text: str) -> list[str]:
     return found
 
 
+def _onset(key: str) -> str:
+    """First sound class of a key; a vowel, j or y onset are one class (얀센 ~ Janssen)."""
+    return "v" if key[0] in "aeiouyj" else key[0]
+
+
 def name_runs(text: str) -> list[list[str]]:
     """Names written next to each other form one run ("Narita Airport", "LegoChem Biosciences");
     any other name is a run of its own."""
@@ -194,13 +199,13 @@ class Lexicon:
             spread = max(1, len(k) // 4)
             for length in range(len(k) - spread, len(k) + spread + 1):
                 for cand in self._bucket(table, length):
-                    if cand[0] == k[0] and similarity(k, cand) >= threshold:
+                    if _onset(cand) == _onset(k) and similarity(k, cand) >= threshold:
                         out.extend(forms[cand])
             if table == "cjk" and len(k) >= 5:
                 # "LegoChem" in "레고켐바이오": a Latin name spelt inside a longer Korean word
                 for length in range(len(k) + spread + 1, len(k) + 12):
                     for cand in self._bucket(table, length):
-                        if cand[0] == k[0] and similarity(k, cand[:len(k)]) >= threshold:
+                        if _onset(cand) == _onset(k) and similarity(k, cand[:len(k)]) >= threshold:
                             out.extend(forms[cand])
         return sorted(set(out))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from typing import Any
 
 _TOKEN = re.compile(
     r"[a-z0-9]+(?:[.'’][a-z0-9]+)*"        # latin words, numbers like 2.5, it's
@@ -28,12 +30,19 @@ through during up out
 """.split())
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """Snowball stem of an English word ("agreed", "agree" -> "agre"); numbers as they are."""
+    if not word[0].isalpha():
+        return word
+    return str(_stemmer().stemWord(word))
 
 
 def normalise_text(text: str) -> str:
@@ -55,4 +64,4 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-TOKENIZER_NAME = "latin-words+cjk-bigrams/v1"
+TOKENIZER_NAME = "latin-snowball+cjk-bigrams/v2"
