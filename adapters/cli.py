@@ -245,8 +245,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         serve_slack(settings, _engine(settings))
     else:
-        settings.require("telegram_bot_token")
-        from adapters.telegram.serve import serve_telegram
+        from adapters.telegram.serve import check_settings, serve_telegram
+
+        check_settings(settings, args.webhook)
 
         serve_telegram(settings, _engine(settings), webhook_url=args.webhook,
                        listen=args.listen, port=args.port)
