@@ -51,9 +51,12 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     for phrase in terms.phrases:
         if all(word in unknown for word in phrase):
             return Verdict(True, f"{' '.join(phrase)!r} is not in any release")
-    for name, forms in terms.names:
-        if name not in unknown and not any(mentions(t, forms) for t in texts):
-            return Verdict(True, f"{name!r} is not in the cited releases")
+    forms_of = dict(terms.names)
+    for phrase in terms.phrases:
+        known = [w for w in phrase if w not in unknown]
+        # one thing named in several words ("LegoChem Biosciences"): any known word will do
+        if known and not any(mentions(t, forms_of[w]) for w in known for t in texts):
+            return Verdict(True, f"{' '.join(phrase)!r} is not in the cited releases")
     if kind in (Kind.WHEN, Kind.COUNT) and not any(ev.fits_kind for ev in chosen):
         return Verdict(True, f"no quoted sentence holds a {kind.value}")
     return Verdict(False, "")

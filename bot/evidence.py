@@ -155,11 +155,14 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
             for j, value in enumerate(block @ query_vector):
                 sims[(passage.id, j)] = float(value)
     top_sim = max(sims.values(), default=0.0) or 1.0
+    idf = index.bm25.idf
+    q_weight = sum(idf(t) for t in terms.tokens) or 1.0
     out: list[Evidence] = []
     seen: set[str] = set()
     for passage, prior, rank in candidates:
         release = releases[passage.doc_id]
         passage_coverage = _coverage(passage.text, terms)
+        passage_overlap = sum(idf(t) for t in set(tokenize(passage.text)) & wanted) / q_weight
         for j, (s, e) in enumerate(passage.sentences):
             sentence = release.text[s:e]
             norm = " ".join(sentence.split())
@@ -167,7 +170,7 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
                 continue
             seen.add(norm)
             toks = set(tokenize(sentence))
-            overlap = len(toks & wanted) / max(1, len(terms.tokens)) if terms.tokens else 0.0
+            overlap = max(sum(idf(t) for t in toks & wanted) / q_weight, 0.5 * passage_overlap)
             coverage = max(_coverage(sentence, terms), 0.5 * passage_coverage)
             fit = fits(kind, sentence)
             sim = sims.get((passage.id, j), 0.0)

@@ -41,7 +41,7 @@ from retrieval.summary import BuildSummary, Progress
 from retrieval.tokenize import TOKENIZER_NAME
 from retrieval.vector_store import FaissStore
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 KEEP_VERSIONS = 2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -33,10 +34,11 @@ class LexicalIndex(Protocol):
 class BM25Index:
     """bm25s with our tokenizer; unknown query tokens are dropped, not errors."""
 
-    def __init__(self, retriever: object, size: int) -> None:
+    def __init__(self, retriever: object, size: int, df: dict[str, int] | None = None) -> None:
         self._bm25 = retriever
         self._size = size
         self._vocab: dict[str, int] = dict(getattr(retriever, "vocab_dict", {}) or {})
+        self._df = df or {}
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> BM25Index:
@@ -45,20 +47,25 @@ class BM25Index:
         retriever = bm25s.BM25()
         corpus_tokens = [tokenize(t) or [""] for t in texts]
         retriever.index(corpus_tokens, show_progress=False)
-        return cls(retriever, len(texts))
+        df: dict[str, int] = {}
+        for toks in corpus_tokens:
+            for tok in set(toks):
+                df[tok] = df.get(tok, 0) + 1
+        return cls(retriever, len(texts), df)
 
     @classmethod
     def load(cls, directory: Path) -> BM25Index:
         import bm25s
 
         retriever = bm25s.BM25.load(str(directory), show_progress=False)
-        size = json.loads((directory / "size.json").read_text())["size"]
-        return cls(retriever, int(size))
+        stats = json.loads((directory / "stats.json").read_text(encoding="utf-8"))
+        return cls(retriever, int(stats["size"]), {k: int(v) for k, v in stats["df"].items()})
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
-        (directory / "size.json").write_text(json.dumps({"size": self._size}))
+        (directory / "stats.json").write_text(
+            json.dumps({"size": self._size, "df": self._df}, ensure_ascii=False), encoding="utf-8")
 
     @property
     def size(self) -> int:
@@ -66,6 +73,11 @@ class BM25Index:
 
     def has_token(self, token: str) -> bool:
         return token in self._vocab
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency over passages; unseen tokens weigh the most."""
+        df = self._df.get(token, 0)
+        return math.log(1.0 + (self._size - df + 0.5) / (df + 0.5))
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         known = [t for t in query_tokens if t in self._vocab and t]
