@@ -57,6 +57,16 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
         # one thing named in several words ("LegoChem Biosciences"): any known word will do
         if known and not any(mentions(t, forms_of[w]) for w in known for t in texts):
             return Verdict(True, f"{' '.join(phrase)!r} is not in the cited releases")
-    if kind in (Kind.WHEN, Kind.COUNT) and not any(ev.fits_kind for ev in chosen):
-        return Verdict(True, f"no quoted sentence holds a {kind.value}")
+    if kind in (Kind.WHEN, Kind.COUNT) and not chosen[0].fits_kind:
+        return Verdict(True, f"the best sentence holds no {kind.value}")
+    if not terms.names and terms.tokens:
+        unseen = [t for t in terms.tokens if not bm25.has_token(t)]
+        if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, bm25):
+            return Verdict(True, f"off topic: {', '.join(sorted(unseen))} are in no release")
     return Verdict(False, "")
+
+
+def _translated_terms_seen(terms: QuestionTerms, bm25: BM25Index) -> bool:
+    """Glossary translations of the question's words that the corpus has (a question in one
+    language about releases in another shares few tokens with them)."""
+    return sum(bm25.has_token(t) for t in terms.expansion_tokens) >= 2

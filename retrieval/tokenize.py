@@ -19,6 +19,7 @@ _TOKEN = re.compile(
     r"|[\u3040-\u30ff\u31f0-\u31ff]+"       # kana
     r"|[\u4e00-\u9fff\u3400-\u4dbf]+"       # han
 )
+_POSSESSIVE = re.compile(r"['’]s$")
 _CJK = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\u4e00-\u9fff\u3400-\u4dbf]")
 
 STOPWORDS = frozenset("""
@@ -59,8 +60,10 @@ def tokenize(text: str) -> list[str]:
                 out.append(tok)
             else:
                 out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
-        elif tok not in STOPWORDS:
-            out.append(_fold(tok))
+        else:
+            tok = _POSSESSIVE.sub("", tok)
+            if tok and tok not in STOPWORDS:
+                out.append(_fold(tok))
     return out
 
 
