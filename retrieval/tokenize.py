@@ -19,6 +19,7 @@ _TOKEN = re.compile(
     r"|[\u3040-\u30ff\u31f0-\u31ff]+"       # kana
     r"|[\u4e00-\u9fff\u3400-\u4dbf]+"       # han
 )
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _POSSESSIVE = re.compile(r"['’]s$")
 _CJK = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\u4e00-\u9fff\u3400-\u4dbf]")
 
@@ -53,6 +54,7 @@ def normalise_text(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Tokens for BM25. Deterministic and stateless, so index and query agree."""
     out: list[str] = []
+    text = _ACRONYM_PLURAL.sub(r"\1", text)  # "MOUs" is the plural of "MOU", not a word "mous"
     for m in _TOKEN.finditer(normalise_text(text)):
         tok = m.group(0)
         if _CJK.match(tok):
@@ -67,4 +69,4 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-TOKENIZER_NAME = "latin-snowball+cjk-bigrams/v2"
+TOKENIZER_NAME = "latin-snowball+cjk-bigrams/v3"
