@@ -1,0 +1,154 @@
+"""Answer latency and peak memory at one index size, in a process of its own.
+
+`python -m benchmarks.latency --index DIR` opens the engine on an existing index, answers the
+eval questions (one warm-up pass, then `--rounds` timed passes) and, interleaved with them,
+runs the bare path the engine cannot avoid: each embedder's `encode_queries` plus a
+`FaissStore.search` for the same number of candidates. It prints one JSON object. The parent
+runs one such process per size, so each peak RSS belongs to that size alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.measure import QA_FILE, load_questions, peak_rss_mb, percentile
+from bot.engine import Engine
+from bot.settings import BUNDLED_CORPUS, load_settings
+from bot.types import Question
+from retrieval import retriever as retriever_module
+from retrieval.vector_store import FaissStore
+
+# Candidates the retriever asks each vector store for; the bare path asks for as many.
+CANDIDATES: int = getattr(retriever_module, "CANDIDATES", 50)
+
+
+def _bare_ms(engine: Engine, stores: dict[str, FaissStore], text: str, k: int) -> float:
+    """Query embedding plus vector search for every embedder, summed (ms)."""
+    started = time.perf_counter()
+    for emb in engine.embedders:
+        vec = emb.encode_queries([text])
+        stores[emb.name].search(vec, k)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_latency(engine: Engine, questions: Sequence[str], rounds: int) -> dict[str, Any]:
+    """p50/p95 of Engine.answer and of the bare path, interleaved question by question so
+    both see the same machine load. Also times the engine's own embed and hybrid search."""
+    # The engine keeps its loaded index private; read-only access avoids loading a second copy
+    # of the vectors, which would distort the peak memory measured in the same process.
+    state = engine._state
+    stores, retr = state.index.stores, state.retriever
+    k = min(CANDIDATES, len(state.index.passages))
+    for q in questions:  # warm-up: caches, lazy buckets, first-call allocations
+        engine.answer(Question(text=q))
+        _bare_ms(engine, stores, q, k)
+    answer_ms: list[float] = []
+    bare_ms: list[float] = []
+    embed_ms: list[float] = []
+    search_ms: list[float] = []
+    abstained = 0
+    for _ in range(rounds):
+        for q in questions:
+            started = time.perf_counter()
+            ans = engine.answer(Question(text=q))
+            answer_ms.append((time.perf_counter() - started) * 1000)
+            abstained += ans.kind == "abstain"
+            bare_ms.append(_bare_ms(engine, stores, q, k))
+            started = time.perf_counter()
+            qv = retr.embed(q)
+            mid = time.perf_counter()
+            retr.search(qv, k=12)
+            embed_ms.append((mid - started) * 1000)
+            search_ms.append((time.perf_counter() - mid) * 1000)
+    p50a, p50b = percentile(answer_ms, 50), percentile(bare_ms, 50)
+    return {
+        "questions": len(questions), "rounds": rounds, "candidates": k,
+        "answer_p50_ms": p50a, "answer_p95_ms": percentile(answer_ms, 95),
+        "bare_p50_ms": p50b, "bare_p95_ms": percentile(bare_ms, 95),
+        "overhead_p50": p50a / p50b - 1 if p50b else float("nan"),
+        "retriever_embed_p50_ms": percentile(embed_ms, 50),
+        "retriever_search_p50_ms": percentile(search_ms, 50),
+        "abstained_share": abstained / max(1, len(answer_ms)),
+    }
+
+
+def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
+                   repeats: int = 3) -> dict[str, Any]:
+    """Flat vs HNSW on the same vectors: single-query search latency (k = the retriever's
+    candidates) and recall@10 of HNSW against exact search, per embedder, with the eval
+    questions as queries. Builds whichever kind the index does not already hold."""
+    index = engine._state.index
+    out: dict[str, Any] = {}
+    for emb in engine.embedders:
+        store = index.stores[emb.name]
+        vectors = np.vstack([store.reconstruct(i) for i in range(store.size)])
+        built: dict[str, float] = {}
+        kinds: dict[str, FaissStore] = {store.kind: store}
+        for kind, approximate in (("flat", False), ("hnsw", True)):
+            if kind not in kinds:
+                started = time.perf_counter()
+                kinds[kind] = FaissStore.build(vectors, approximate=approximate)
+                built[kind] = time.perf_counter() - started
+        queries = emb.encode_queries(list(questions))
+        k = min(CANDIDATES, store.size)
+        lat: dict[str, list[float]] = {"flat": [], "hnsw": []}
+        top: dict[str, list[set[int]]] = {"flat": [], "hnsw": []}
+        for _ in range(repeats):
+            for i in range(len(queries)):
+                for kind in ("flat", "hnsw"):
+                    started = time.perf_counter()
+                    _, pos = kinds[kind].search(queries[i:i + 1], k)
+                    lat[kind].append((time.perf_counter() - started) * 1000)
+                    if len(top[kind]) < len(queries):
+                        top[kind].append({int(p) for p in pos[0][:k_recall]})
+        recall = float(np.mean([len(h & f) / max(1, len(f))
+                                for h, f in zip(top["hnsw"], top["flat"], strict=True)]))
+        out[emb.name] = {"flat_p50_ms": percentile(lat["flat"], 50),
+                         "hnsw_p50_ms": percentile(lat["hnsw"], 50),
+                         "recall_at_10": recall, "hnsw_build_s": built.get("hnsw"),
+                         "served": store.kind}
+    return out
+
+
+def run(index_dir: Path, corpus_dir: Path, rounds: int, stores: bool,
+        qa: Path = QA_FILE) -> dict[str, Any]:
+    rss_before = peak_rss_mb()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="partnerbot-bench-") as data:
+        settings = load_settings(env={}, corpus_dir=corpus_dir, index_dir=index_dir,
+                                 data_dir=Path(data))
+        engine = Engine.open(settings)
+        open_s = time.perf_counter() - started
+        rss_open = peak_rss_mb()
+        questions = load_questions(qa)
+        result: dict[str, Any] = {"passages": len(engine._state.index.passages),
+                                  "open_s": open_s, "rss_start_mb": rss_before,
+                                  "rss_after_open_mb": rss_open}
+        result.update(measure_latency(engine, questions, rounds))
+        result["peak_rss_mb"] = peak_rss_mb()  # before the store comparison allocates more
+        if stores:
+            result["stores"] = compare_stores(engine, questions)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS)
+    parser.add_argument("--qa", type=Path, default=QA_FILE)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--stores", action="store_true", help="also compare flat vs HNSW")
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.index, args.corpus, args.rounds, args.stores, args.qa)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Small measuring helpers shared by the benchmark steps."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+QA_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds" / "qa.jsonl"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile; NaN for no values (a table shows it as `-`)."""
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q)) if values else float("nan")
+
+
+def peak_rss_mb() -> float:
+    """High-water resident set size of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Stopwatch:
+    """`with Stopwatch() as sw: ...; sw.seconds` — monotonic wall time of a block."""
+
+    seconds: float = 0.0
+    _start: float = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self._start
+
+
+def load_questions(path: Path = QA_FILE) -> list[str]:
+    """The eval questions: the query load of every latency measurement."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line)["question"] for line in fh if line.strip()]
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on; load matters because other jobs share the cores."""
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "ram_gib": round(mem_kb / 1024 / 1024, 1),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "cpu": _cpu_model(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"

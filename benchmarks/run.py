@@ -1,0 +1,268 @@
+"""One command for every benchmark of issue 2's "Measured, not assumed" list.
+
+    python -m benchmarks.run [--quick] [--sizes seed,10k,100k] [--json FILE] [--work DIR]
+
+Prints plain-text tables: build throughput vs bare embedders, answer latency vs bare query
+embedding + vector search (and peak RSS) per index size, flat vs HNSW search at the large sizes,
+cold start of `partnerbot ask`, and incremental reindex of one release into a ~10k index.
+`--quick` (< ~2 min) does the seed corpus only, one round, a ~2k-passage reindex.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks import latency as latency_mod
+from benchmarks.build import build_throughput
+from benchmarks.coldstart import cold_start
+from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine
+from benchmarks.reindex import incremental_reindex
+from benchmarks.synth import NOISE, SeedVectors, dir_size_mb, write_tiled_index
+from benchmarks.table import fmt, render
+from bot.settings import BUNDLED_CORPUS, load_settings
+from retrieval.embedders import Embedder, make_embedder
+from retrieval.index import load_index
+from retrieval.vector_store import APPROX_THRESHOLD
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_OVERHEAD = 0.5  # issue 2: the engine adds at most 50% on top of the bare path
+
+
+@dataclass
+class Config:
+    sizes: list[int] = field(default_factory=lambda: [0, 10_000, 100_000])  # 0 = the seed
+    rounds: int = 3
+    cold_runs: int = 5
+    reindex_passages: int = 10_000
+    stores_from: int = 10_000  # compare flat vs HNSW at sizes from this one
+    corpus: Path = BUNDLED_CORPUS
+    qa: Path = QA_FILE
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    if text == "seed":
+        return 0
+    if text.endswith("k"):
+        return int(float(text[:-1]) * 1000)
+    return int(text)
+
+
+def _size_label(n: int) -> str:
+    return "seed" if n == 0 else (f"{n // 1000}k" if n % 1000 == 0 else str(n))
+
+
+def run_benchmarks(cfg: Config, work: Path, embedders: Sequence[Embedder] | None = None,
+                   log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run every step; with injected `embedders` (tests' fake) latency runs in-process and
+    the cold start (which needs the real console script) is skipped."""
+    fake = embedders is not None
+    results: dict[str, Any] = {"machine_start": machine(), "config": {
+        **asdict(cfg), "corpus": str(cfg.corpus), "qa": str(cfg.qa)}}
+    with Stopwatch() as load:
+        embs = list(embedders) if fake else [make_embedder(n) for n in load_settings(
+            env={}).embedders]
+    results["embedders"] = [e.name for e in embs]
+    results["embedders_load_s"] = load.seconds
+    seed_dir = work / "seed" / "index"
+    log("build: seed corpus, empty cache ...")
+    results["build"] = build_throughput(cfg.corpus, seed_dir, embs)
+    seed = load_index(seed_dir, embs)
+    vectors = SeedVectors.of(seed)
+    results["sizes"] = []
+    for size in cfg.sizes:
+        index_dir = seed_dir
+        gen: dict[str, Any] = {}
+        if size:
+            index_dir = work / f"synthetic-{size}" / "index"
+            log(f"synthetic index ~{size:,} passages ...")
+            with Stopwatch() as sw:
+                gen = write_tiled_index(seed, vectors, index_dir, size)
+            gen["write_s"] = sw.seconds
+        gen["index_mb"] = dir_size_mb(index_dir / "versions")
+        log(f"latency at {_size_label(size)} ...")
+        compare = bool(size) and size >= cfg.stores_from
+        if fake:
+            row = _latency_in_process(index_dir, cfg, embs, compare)
+        else:
+            row = _latency_subprocess(index_dir, cfg, compare)
+        results["sizes"].append({"size": _size_label(size), **row, "synthetic": gen})
+        if size:
+            import shutil
+            shutil.rmtree(index_dir.parent, ignore_errors=True)
+    if cfg.cold_runs and not fake:
+        log("cold start of `partnerbot ask` ...")
+        results["cold_start"] = cold_start(seed_dir, cfg.cold_runs)
+    if cfg.reindex_passages:
+        log(f"incremental reindex into ~{cfg.reindex_passages:,} passages ...")
+        results["reindex"] = incremental_reindex(list(seed.releases.values()), vectors,
+                                                 len(seed.passages), work / "reindex",
+                                                 cfg.reindex_passages, embs)
+    results["machine_end"] = machine()
+    return results
+
+
+def _latency_subprocess(index_dir: Path, cfg: Config, compare: bool) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "benchmarks.latency", "--index", str(index_dir),
+           "--corpus", str(cfg.corpus), "--qa", str(cfg.qa), "--rounds", str(cfg.rounds)]
+    if compare:
+        cmd.append("--stores")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERBOT_")}
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"latency worker failed: {done.stderr.strip()[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _latency_in_process(index_dir: Path, cfg: Config, embs: Sequence[Embedder],
+                        compare: bool) -> dict[str, Any]:
+    from bot.engine import Engine
+
+    settings = load_settings(env={}, corpus_dir=cfg.corpus, index_dir=index_dir,
+                             data_dir=index_dir.parent / "data")
+    engine = Engine.open(settings, embedders=list(embs))
+    questions = load_questions(cfg.qa)
+    row: dict[str, Any] = {"passages": len(engine._state.index.passages), "open_s": None,
+                           "peak_rss_mb": None}
+    row.update(latency_mod.measure_latency(engine, questions, cfg.rounds))
+    if compare:
+        row["stores"] = latency_mod.compare_stores(engine, questions)
+    return row
+
+
+# ---- the report ---------------------------------------------------------------------------
+
+def report(results: dict[str, Any]) -> str:
+    """All tables as plain text, in the order of issue 2's list."""
+    m0, m1 = results["machine_start"], results.get("machine_end", results["machine_start"])
+    out = [f"partnerbot benchmarks, {m0['date']}: {m0['nproc']} cpus ({m0['cpu']}), "
+           f"{m0['ram_gib']} GiB RAM, load average {_load(m0)} at start, {_load(m1)} at end",
+           f"embedders: {', '.join(results['embedders'])} (loaded in "
+           f"{results['embedders_load_s']:.1f} s)", ""]
+    b = results["build"]
+    out.append(f"1. Index build, seed corpus ({b['releases']} releases, {b['passages']} passages, "
+               f"{b['sentences']} sentences), empty embedding cache")
+    rows = [["build_index (all embedders + sentences)", fmt(b["build_s"]),
+             fmt(b["build_passages_per_s"])]]
+    for name, secs in b["bare_s"].items():
+        rows.append([f"bare {name} encode_passages", fmt(secs),
+                     fmt(b["bare_passages_per_s"][name])])
+    rows.append([f"bare {b['sentence_embedder']} on {b['sentences']} sentences",
+                 fmt(b["bare_sentences_s"]), fmt(b["bare_sentences_per_s"])])
+    rows.append(["bare total (what build_index must embed)", fmt(b["bare_total_s"]),
+                 fmt(b["bare_total_passages_per_s"])])
+    out += [render(["step", "seconds", "passages/s"], rows),
+            f"build adds {b['build_overhead']:+.0%} on top of the bare embedders "
+            f"(sentence row: sentences/s)", ""]
+    sizes = results["sizes"]
+    if sizes:
+        r0 = sizes[0]
+        out.append(f"2. Answer latency, {r0['questions']} eval questions x {r0['rounds']} "
+                   f"round(s), warm; bare = each embedder's encode_queries + FaissStore.search"
+                   f"(k={r0['candidates']}), summed; 3. peak RSS of that process")
+        rows = []
+        for r in sizes:
+            kinds = sorted({s["served"] for s in r.get("stores", {}).values()})
+            over = r["overhead_p50"]
+            rows.append([r["size"], fmt(r["passages"]), "/".join(kinds) or _kind(r["passages"]),
+                         fmt(r["answer_p50_ms"]), fmt(r["answer_p95_ms"]),
+                         fmt(r["bare_p50_ms"]), fmt(r["bare_p95_ms"]), f"{over:+.0%}",
+                         "yes" if over <= TARGET_OVERHEAD else "NO",
+                         fmt(r["retriever_embed_p50_ms"]), fmt(r["retriever_search_p50_ms"]),
+                         fmt(r.get("open_s"), 2), fmt(r.get("peak_rss_mb"), 0)])
+        out += [render(["size", "passages", "vectors", "answer p50", "p95", "bare p50", "p95",
+                        "engine adds", "<=50%", "embed p50", "search p50", "open s",
+                        "peak RSS MB"], rows),
+                "(ms unless noted; embed/search p50 = the engine's own Retriever.embed and "
+                "hybrid Retriever.search, timed apart)", ""]
+    store_rows = [[r["size"], name.split(":")[0], fmt(s["flat_p50_ms"], 2),
+                   fmt(s["hnsw_p50_ms"], 2), fmt(s["recall_at_10"], 3),
+                   fmt(s["hnsw_build_s"]), s["served"]]
+                  for r in sizes for name, s in r.get("stores", {}).items()]
+    if store_rows:
+        out += [f"Flat vs HNSW (APPROX_THRESHOLD = {APPROX_THRESHOLD:,}), single-query search, "
+                f"eval questions as queries",
+                render(["size", "embedder", "flat p50 ms", "hnsw p50 ms", "recall@10",
+                        "hnsw build s", "served"], store_rows), ""]
+    if "cold_start" in results:
+        c = results["cold_start"]
+        out += [f"4. Cold start: `partnerbot ask` on the seed index, {c['runs']} runs",
+                render(["median s", "min s", "max s"],
+                       [[fmt(c["median_s"], 2), fmt(c["min_s"], 2), fmt(c["max_s"], 2)]]), ""]
+    if "reindex" in results:
+        x = results["reindex"]
+        out += [f"5. Incremental reindex: one new release ({x['new_release_passages']} passages, "
+                f"{x['new_release_sentences']} sentences) into {x['passages']:,} passages "
+                f"({x['releases']:,} releases), other vectors cached",
+                render(["step", "seconds"], [
+                    [f"build_index, all cached ({x['cached_build_embedded']} embedded)",
+                     fmt(x["cached_build_s"])],
+                    [f"build_index with the new release ({x['incremental_embedded']} embedded)",
+                     fmt(x["incremental_s"])],
+                    ["embed the new release alone (bare)", fmt(x["embed_new_release_s"])],
+                    ["difference (what the reindex adds)", fmt(x["overhead_s"])]]), ""]
+    synth = [r for r in sizes if r.get("synthetic", {}).get("copies")]
+    if synth:
+        out.append("Synthetic sizes: the seed corpus tiled (copy 0 real; other copies tagged "
+                   f"texts, seed vectors + noise {NOISE}); written in "
+                   + ", ".join(f"{r['size']} {r['synthetic']['write_s']:.0f} s "
+                               f"({r['synthetic']['index_mb']:.0f} MB)" for r in synth))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _load(m: dict[str, Any]) -> str:
+    return " ".join(f"{x:.2f}" for x in m["loadavg"])
+
+
+def _kind(passages: int) -> str:
+    return "hnsw" if passages >= APPROX_THRESHOLD else "flat"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  python -m benchmarks.run --quick\n"
+               "  python -m benchmarks.run --json bench.json\n"
+               "  python -m benchmarks.run --sizes seed,10k")
+    parser.add_argument("--quick", action="store_true",
+                        help="seed corpus only, 1 round, 2 cold starts, ~2k-passage reindex")
+    parser.add_argument("--sizes", help="index sizes: seed, 10k, 100k, or numbers")
+    parser.add_argument("--rounds", type=int, help="timed passes over the eval questions")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write all figures")
+    parser.add_argument("--work", type=Path, metavar="DIR",
+                        help="where indexes are built (default: a temp dir, removed)")
+    args = parser.parse_args(argv)
+    cfg = Config()
+    if args.quick:
+        cfg = Config(sizes=[0], rounds=1, cold_runs=2, reindex_passages=2_000)
+    if args.sizes:
+        cfg.sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    if args.rounds:
+        cfg.rounds = args.rounds
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+        results = run_benchmarks(cfg, args.work, log=log)
+    else:
+        with tempfile.TemporaryDirectory(prefix="partnerbot-bench-") as tmp:
+            results = run_benchmarks(cfg, Path(tmp), log=log)
+    print(report(results), end="")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
