@@ -44,6 +44,7 @@ class Config:
     cold_runs: int = 5
     reindex_passages: int = 10_000
     stores_from: int = 10_000  # compare flat vs HNSW at sizes from this one
+    bare_sample: int | None = None  # texts the bare embedders time (None: all of them)
     corpus: Path = BUNDLED_CORPUS
     qa: Path = QA_FILE
 
@@ -75,7 +76,7 @@ def run_benchmarks(cfg: Config, work: Path, embedders: Sequence[Embedder] | None
     results["embedders_load_s"] = load.seconds
     seed_dir = work / "seed" / "index"
     log("build: seed corpus, empty cache ...")
-    results["build"] = build_throughput(cfg.corpus, seed_dir, embs)
+    results["build"] = build_throughput(cfg.corpus, seed_dir, embs, cfg.bare_sample)
     seed = load_index(seed_dir, embs)
     vectors = SeedVectors.of(seed)
     results["sizes"] = []
@@ -150,8 +151,10 @@ def report(results: dict[str, Any]) -> str:
            f"embedders: {', '.join(results['embedders'])} (loaded in "
            f"{results['embedders_load_s']:.1f} s)", ""]
     b = results["build"]
+    sampled = (f"; bare rates timed on {b['bare_sample']} evenly spaced texts, totals "
+               f"extrapolated" if b.get("bare_sample") else "")
     out.append(f"1. Index build, seed corpus ({b['releases']} releases, {b['passages']} passages, "
-               f"{b['sentences']} sentences), empty embedding cache")
+               f"{b['sentences']} sentences), empty embedding cache{sampled}")
     rows = [["build_index (all embedders + sentences)", fmt(b["build_s"]),
              fmt(b["build_passages_per_s"])]]
     for name, secs in b["bare_s"].items():
@@ -236,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                "  python -m benchmarks.run --json bench.json\n"
                "  python -m benchmarks.run --sizes seed,10k")
     parser.add_argument("--quick", action="store_true",
-                        help="seed corpus only, 1 round, 2 cold starts, ~2k-passage reindex")
+                        help="seed corpus only, 1 round, 2 cold starts, ~2k-passage reindex, "
+                             "bare embedders timed on 32 of the texts")
     parser.add_argument("--sizes", help="index sizes: seed, 10k, 100k, or numbers")
     parser.add_argument("--rounds", type=int, help="timed passes over the eval questions")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write all figures")
@@ -245,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cfg = Config()
     if args.quick:
-        cfg = Config(sizes=[0], rounds=1, cold_runs=2, reindex_passages=2_000)
+        cfg = Config(sizes=[0], rounds=1, cold_runs=2, reindex_passages=2_000, bare_sample=32)
     if args.sizes:
         cfg.sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     if args.rounds:
