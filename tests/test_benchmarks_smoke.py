@@ -1,0 +1,33 @@
+"""The benchmark command's quick path runs end to end (fake embedder, seed corpus, seconds).
+
+The benchmarks themselves are not part of the suite; this only keeps `python -m benchmarks.run`
+from rotting when the index layout or the engine's API changes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.run import Config, report, run_benchmarks
+from tests.conftest import EVAL_SEEDS, HashEmbedder
+
+
+def test_quick_report_with_fake_embedder(tmp_path: Path) -> None:
+    qa = tmp_path / "qa.jsonl"
+    lines = (EVAL_SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines()[:6]
+    qa.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = Config(sizes=[0, 500], rounds=1, cold_runs=0, reindex_passages=300, stores_from=500,
+                 qa=qa)
+    results = run_benchmarks(cfg, tmp_path / "work", embedders=[HashEmbedder()],
+                             log=lambda _: None)
+    text = report(results)
+    for heading in ("1. Index build", "2. Answer latency", "Flat vs HNSW",
+                    "5. Incremental reindex"):
+        assert heading in text
+    sizes = {r["size"]: r for r in results["sizes"]}
+    assert sizes["seed"]["passages"] > 50 and sizes["500"]["passages"] >= 400
+    assert sizes["500"]["stores"]["test:hash"]["recall_at_10"] > 0.5
+    assert results["reindex"]["cached_build_embedded"] == 0
+    assert 0 < results["reindex"]["incremental_embedded"] <= results["reindex"]["passages"]
+    json.dumps(results)  # --json must be able to write it
