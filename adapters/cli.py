@@ -106,9 +106,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     engine = _engine(settings, quiet=args.json)
-    answer = engine.answer(Question(text=" ".join(args.question), platform="cli"))
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    text = " ".join(args.question)
+    answer = engine.answer(Question(text=text, platform="cli"))
+    if args.json:  # the same object as a line of `eval --details`, without `qid`
+        print(json.dumps({"question": text, **answer.to_dict()}, ensure_ascii=False, indent=2))
     else:
         print(answer.to_plain_text())
     return 0
@@ -142,7 +143,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         summary = build_index(settings.corpus_dir, settings.index_dir, embedders,
                               progress=update, rebuild=args.rebuild)
     for skipped in summary.skipped:
-        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False, highlight=False,
+                  soft_wrap=True)
     if args.json:
         print(json.dumps({"version": summary.version, "releases": summary.releases,
                           "passages": summary.passages, "embedded": summary.embedded,
@@ -332,7 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (CliError, SettingsError, CorpusError, EmbedderError, IndexError_) as exc:
-        err.print(f"partnerbot: {exc}", markup=False, highlight=False)
+        # soft_wrap: a one-line error stays one line, whatever the terminal's width
+        err.print(f"partnerbot: {exc}", markup=False, highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         return 130
