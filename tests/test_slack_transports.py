@@ -110,7 +110,7 @@ def test_socket_mode_against_a_local_websocket(engine: Engine, cfg: Settings,
         handler.connect()
         try:
             ws.wait_connected()
-            (opened,) = api.calls("apps.connections.open")
+            opened = api.calls("apps.connections.open")[0]
             assert opened.headers["authorization"] == "Bearer xapp-test"
 
             event = message_event(QUESTION, mention=True)
