@@ -16,7 +16,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
 from adapters.slack.app import SlackBot, build_app
-from adapters.slack.serve import EVENTS_PATH, make_http_server, serve_slack
+from adapters.slack.serve import EVENTS_PATH, check_settings, make_http_server, serve_slack
 from bot.engine import Engine
 from bot.feedback import FeedbackStore
 from bot.messages import message
@@ -146,3 +146,5 @@ def test_serve_slack_names_the_missing_variable(engine: Engine, settings: Settin
     wrong = dataclasses.replace(http, slack_app_token="xoxb-not-an-app-token")
     with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
         serve_slack(wrong, engine)
+    check_settings(dataclasses.replace(http, slack_app_token="xapp-1"))  # socket: no secret
+    check_settings(dataclasses.replace(http, slack_signing_secret="s"))

@@ -53,17 +53,24 @@ def _app(settings: Settings, engine: Engine, socket_mode: bool) -> App:
         raise SettingsError(f"SLACK_BOT_TOKEN could not be verified with Slack: {exc}") from None
 
 
-def serve_slack(settings: Settings, engine: Engine) -> None:
-    """Run the Slack bot in the foreground until interrupted."""
+def check_settings(settings: Settings) -> None:
+    """Fail with a one-line SettingsError before anything slow (opening the index) starts."""
     settings.require("slack_bot_token")
     if settings.slack_app_token:
         if not settings.slack_app_token.startswith("xapp-"):
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token (xapp-...).")
+    else:
+        settings.require("slack_signing_secret")
+
+
+def serve_slack(settings: Settings, engine: Engine) -> None:
+    """Run the Slack bot in the foreground until interrupted."""
+    check_settings(settings)
+    if settings.slack_app_token:
         app = _app(settings, engine, socket_mode=True)
         log.info("Slack: Socket Mode")
         SocketModeHandler(app, settings.slack_app_token).start()
         return
-    settings.require("slack_signing_secret")
     app = _app(settings, engine, socket_mode=False)
     server = make_http_server(app, port=settings.slack_port)
     log.info("Slack: HTTP on port %d, path %s", server.server_port, EVENTS_PATH)
