@@ -41,22 +41,24 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
            releases: Mapping[str, Release], bm25: BM25Index) -> Verdict:
     if not chosen:
         return Verdict(True, "no evidence")
-    cited = {ev.doc_id for ev in chosen}
-    for doc_id in list(cited):
-        partner = releases[doc_id].translation_of
-        if partner and partner in releases:
-            cited.add(partner)
-    texts = [releases[d].text for d in cited]
     unknown = {name for name, forms in terms.names if not _known(forms, bm25)}
     for phrase in terms.phrases:
         if all(word in unknown for word in phrase):
             return Verdict(True, f"{' '.join(phrase)!r} is not in any release")
     forms_of = dict(terms.names)
-    for phrase in terms.phrases:
-        known = [w for w in phrase if w not in unknown]
-        # one thing named in several words ("LegoChem Biosciences"): any known word will do
-        if known and not any(mentions(t, forms_of[w]) for w in known for t in texts):
-            return Verdict(True, f"{' '.join(phrase)!r} is not in the cited releases")
+    # The names must meet in one release (with its translation): two releases that each name
+    # one party do not describe a partnership between them.
+    groups = []
+    for doc_id in {ev.doc_id for ev in chosen}:
+        partner = releases[doc_id].translation_of
+        groups.append([releases[d].text for d in (doc_id, partner) if d and d in releases])
+    missing = ""
+    for group in groups:
+        missing = _first_missing(terms.phrases, unknown, forms_of, group)
+        if not missing:
+            break
+    if missing:
+        return Verdict(True, f"{missing!r} is not in the cited releases")
     if kind in (Kind.WHEN, Kind.COUNT) and not chosen[0].fits_kind:
         return Verdict(True, f"the best sentence holds no {kind.value}")
     if not terms.names and terms.tokens:
@@ -64,6 +66,17 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
         if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, bm25):
             return Verdict(True, f"off topic: {', '.join(sorted(unseen))} are in no release")
     return Verdict(False, "")
+
+
+def _first_missing(phrases: Sequence[tuple[str, ...]], unknown: set[str],
+                   forms_of: Mapping[str, Sequence[str]], texts: Sequence[str]) -> str:
+    """The first name phrase none of whose known words `texts` mention ('' if all are)."""
+    for phrase in phrases:
+        known = [w for w in phrase if w not in unknown]
+        # one thing named in several words ("LegoChem Biosciences"): any known word will do
+        if known and not any(mentions(t, forms_of[w]) for w in known for t in texts):
+            return " ".join(phrase)
+    return ""
 
 
 def _translated_terms_seen(terms: QuestionTerms, bm25: BM25Index) -> bool:

@@ -25,6 +25,7 @@ PASSAGES_CONSIDERED = 6
 RELEASES_EXPANDED = 2
 UNRETRIEVED_PRIOR = 0.9
 SEMANTIC_WEIGHT = 1.0
+LEAD_RATIO = 0.75
 
 
 @dataclass(frozen=True)
@@ -191,16 +192,23 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
 
 
 def select(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
-    """The best sentence, plus up to two (three for lists) nearly as good ones."""
+    """The best sentence, plus up to two (three for lists) nearly as good ones. For a "when"
+    or "how many" question the lead must hold a date or a number: the best such sentence
+    leads when it is nearly as good as the overall best."""
     if not evidence:
         return []
     best = evidence[0]
+    if kind in (Kind.WHEN, Kind.COUNT) and not best.fits_kind:
+        fitting = next((ev for ev in evidence if ev.fits_kind), None)
+        if fitting is not None and fitting.score >= LEAD_RATIO * best.score:
+            best = fitting
     limit = 4 if kind is Kind.LIST else 3
     ratio = 0.7 if kind is Kind.LIST else 0.8
     chosen = [best]
-    for ev in evidence[1:]:
+    for ev in evidence:
         if len(chosen) >= limit:
             break
-        if ev.score >= ratio * best.score and (ev.fits_kind or not best.fits_kind):
+        if ev is not best and ev.score >= ratio * best.score \
+                and (ev.fits_kind or not best.fits_kind):
             chosen.append(ev)
     return chosen

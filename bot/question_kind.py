@@ -19,6 +19,8 @@ class Kind(Enum):
 
 
 _CUES: list[tuple[Kind, re.Pattern[str]]] = [
+    # durations first: "몇 년 동안" / "how many years" ask for a number, not a date
+    (Kind.COUNT, re.compile(r"몇\s?(년|개월|달)\s?(동안|간)|how many (years|months)|何年間", re.I)),
     (Kind.LIST, re.compile(
         r"\b(which (organi[sz]ations|partners|companies|institutions|areas|fields)|list|"
         r"what (areas|fields|partners|programs))\b|어떤 (기관|분야|협력|파트너)들?|목록|분야는|"
