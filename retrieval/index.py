@@ -218,7 +218,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
                                               progress, "embedding sentences")
         finally:
             cache.close()
-        version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        # microseconds: versions sort by name in build order even when built in the same second
+        version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
         versions = index_dir / "versions"
         versions.mkdir(parents=True, exist_ok=True)
         tmp = versions / f".tmp-{version}"
@@ -279,11 +280,10 @@ def _write_version(path: Path, version: str, releases: Sequence[Release],
 def _collect_garbage(index_dir: Path, keep: str) -> None:
     """Keep the newest versions (a reader may still be loading the previous one)."""
     versions = index_dir / "versions"
-    names = sorted((p.name for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                   reverse=True)
-    for name in names[KEEP_VERSIONS:]:
-        if name != keep:
-            shutil.rmtree(versions / name, ignore_errors=True)
+    older = sorted((p.name for p in versions.iterdir()
+                    if p.is_dir() and not p.name.startswith(".") and p.name != keep), reverse=True)
+    for name in older[KEEP_VERSIONS - 1:]:  # the served version plus the newest others
+        shutil.rmtree(versions / name, ignore_errors=True)
     cutoff = time.time() - 3600
     for stale in versions.glob(".tmp-*"):  # left by a killed build
         with contextlib.suppress(OSError):
