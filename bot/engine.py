@@ -138,7 +138,8 @@ class Engine:
     def help(self, lang: str = "en") -> Answer:
         state = self._state
         return Answer(kind="help", text=message("help", lang), lang=lang,
-                      examples=tuple(examples(state.index.releases.values(), lang)),
+                      examples=tuple(examples(state.index.releases.values(), lang,
+                                              state.index.lexicon)),
                       index_version=state.index.version)
 
     def answer(self, question: Question) -> Answer:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from bot.messages import message
 from corpus.model import Release
-from retrieval.lexicon import names_in
+from retrieval.lexicon import Lexicon
 
 _GREETING = re.compile(
     r"^\s*(/?start|/?help|help me|hi|hello|hey|good (morning|afternoon|evening)|\?|"
@@ -26,22 +26,35 @@ def is_help_request(text: str) -> bool:
     return not text.strip() or bool(_GREETING.match(text))
 
 
-def example_names(releases: Iterable[Release], lang: str, k: int = 3) -> list[str]:
-    """The names that recur across releases: the parties people ask about."""
+# acronyms and brand-style names (LINK-J, MPR, KBIOHealth, iPark), not people (JiHyeon)
+_NAME_LIKE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2,}[A-Za-z0-9]*(?:-[A-Z0-9]+)?|"
+                        r"[a-z]+[A-Z][A-Za-z0-9]+)(?![A-Za-z0-9])")
+_GENERIC = {"MOU", "MOUS", "CEO", "CTO", "R&D", "ICT", "AI", "IPO", "PDF", "URL", "EU", "USA", "UK",
+            "FAQ", "LTD", "INC", "CO", "II", "III"}
+
+
+def example_names(releases: Iterable[Release], lang: str, lexicon: Lexicon | None = None,
+                  k: int = 3) -> list[str]:
+    """The organisations the releases talk about most: acronyms and mixed-case names
+    (LINK-J, iPark, MPR) by the number of releases mentioning them, spelt the Korean way in a
+    Korean help when the corpus gives that spelling."""
     doc_freq: Counter[str] = Counter()
     for release in releases:
-        doc_freq.update({n for n in names_in(release.title) if len(n) >= 3})
-    ranked = [n for n, _ in doc_freq.most_common()]
-    return ranked[:k]
+        found = {m.group(0) for m in _NAME_LIKE.finditer(release.title + "\n" + release.text)}
+        doc_freq.update(n for n in found if n.upper() not in _GENERIC and len(n) >= 3)
+    names = [n for n, _ in doc_freq.most_common(k)]
+    if lang == "ko" and lexicon is not None:
+        names = [next((a for a in lexicon.aliases.get(n, []) if re.search(r"[가-힣]", a)), n)
+                 for n in names]
+    return names
 
 
 def help_text(lang: str) -> str:
     return message("help", lang)
 
 
-def examples(releases: Iterable[Release], lang: str) -> list[str]:
-    rel = list(releases)
-    names = example_names(rel, lang)
+def examples(releases: Iterable[Release], lang: str, lexicon: Lexicon | None = None) -> list[str]:
+    names = example_names(list(releases), lang, lexicon)
     if not names:
         return []
     while len(names) < 3:
