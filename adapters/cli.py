@@ -242,9 +242,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.platform == "slack":
-        settings.require("slack_bot_token")
+        from adapters.slack.serve import check_settings as check_slack
         from adapters.slack.serve import serve_slack
 
+        check_slack(settings)
         serve_slack(settings, _engine(settings))
     else:
         from adapters.telegram.serve import check_settings, serve_telegram
