@@ -10,6 +10,12 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+# The index reports adapters show to admins, re-exported so adapters depend on `bot` only.
+from retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
+
+__all__ = ["Answer", "AnswerKind", "BuildSummary", "Citation", "IndexStatus", "Progress",
+           "Question", "Quote", "ReleaseInfo"]
+
 AnswerKind = Literal["answer", "abstain", "help", "too_long", "error"]
 
 

@@ -18,8 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 from bot.messages import message
-from bot.types import Answer, Citation, Question
-from retrieval.summary import BuildSummary, IndexStatus
+from bot.types import Answer, BuildSummary, Citation, IndexStatus, Question
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50

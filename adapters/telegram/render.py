@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.messages import message
-from bot.types import Answer, Citation
-from retrieval.summary import IndexStatus, ReleaseInfo
+from bot.types import Answer, Citation, IndexStatus, ReleaseInfo
 
 LIMIT = 4096  # Telegram's maximum message length
 
