@@ -18,7 +18,7 @@ from retrieval.index import LoadedIndex
 from retrieval.lexicon import Lexicon, mentions, name_runs, names_in
 from retrieval.passage import Passage
 from retrieval.retriever import Hit
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import token_set, tokenize
 
 MAX_QUOTE_CHARS = 700
 PASSAGES_CONSIDERED = 6
@@ -163,14 +163,14 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
     for passage, prior, rank in candidates:
         release = releases[passage.doc_id]
         passage_coverage = _coverage(passage.text, terms)
-        passage_overlap = sum(idf(t) for t in set(tokenize(passage.text)) & wanted) / q_weight
+        passage_overlap = sum(idf(t) for t in token_set(passage.text) & wanted) / q_weight
         for j, (s, e) in enumerate(passage.sentences):
             sentence = release.text[s:e]
             norm = " ".join(sentence.split())
             if norm in seen:
                 continue
             seen.add(norm)
-            toks = set(tokenize(sentence))
+            toks = token_set(sentence)
             overlap = max(sum(idf(t) for t in toks & wanted) / q_weight, 0.5 * passage_overlap)
             coverage = max(_coverage(sentence, terms), 0.5 * passage_coverage)
             fit = fits(kind, sentence)

@@ -182,13 +182,23 @@ def _present(form: str, lang: str, lowered: str) -> bool:
     return len(form) >= 2 and form in lowered
 
 
+@lru_cache(maxsize=2)
+def _english_pattern(names_only: bool) -> re.Pattern[str]:
+    forms = sorted({f for g in (_name_groups() if names_only else _groups()) for f in g["en"]},
+                   key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![a-z0-9])")
+
+
 def translate_terms(text: str, names_only: bool = False) -> list[str]:
     """Glossary forms, in the other two languages, of the domain words found in `text`
     (`names_only`: of the places and companies only)."""
     lowered = text.lower()
+    english = {m.group(0) for m in _english_pattern(names_only).finditer(lowered)}
     out: list[str] = []
     for group in _name_groups() if names_only else _groups():
-        found = [lang for lang in _LANGS if any(_present(f, lang, lowered) for f in group[lang])]
+        found = [lang for lang in _LANGS
+                 if (any(f in english for f in group[lang]) if lang == "en"
+                     else any(_present(f, lang, lowered) for f in group[lang]))]
         if not found:
             continue
         for lang in _LANGS:

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from corpus.model import Release
@@ -67,6 +68,7 @@ def _variants(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _script(text: str) -> str:
     if re.search(rf"[{_HANGUL}]", text):
         return "ko"
@@ -137,6 +139,8 @@ class Lexicon:
     latin_keys: dict[str, list[str]] = field(default_factory=dict)
     cjk_keys: dict[str, list[str]] = field(default_factory=dict)
     _by_len: dict[str, dict[int, list[str]]] = field(default_factory=dict, repr=False)
+    _forms: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _alikes: dict[tuple[str, float], list[str]] = field(default_factory=dict, repr=False)
 
     # ---- building -------------------------------------------------------------------
     @classmethod
@@ -186,7 +190,14 @@ class Lexicon:
         return self._by_len[table].get(length, [])
 
     def sound_alikes(self, word: str, threshold: float = 0.8) -> list[str]:
-        """Corpus names in the other script(s) that sound like `word`."""
+        """Corpus names in the other script(s) that sound like `word` (memoised per word)."""
+        key = (word, threshold)
+        cached = self._alikes.get(key)
+        if cached is None:
+            cached = self._alikes[key] = self._sound_alikes(word, threshold)
+        return cached
+
+    def _sound_alikes(self, word: str, threshold: float) -> list[str]:
         src_script = _script(word)
         table = "cjk" if src_script == "latin" else "latin"
         forms = self.cjk_keys if table == "cjk" else self.latin_keys
@@ -234,6 +245,12 @@ class Lexicon:
 
     def forms_of(self, name: str) -> list[str]:
         """The name itself plus its aliases and sound-alikes: any of them in a text counts."""
+        cached = self._forms.get(name)
+        if cached is None:
+            cached = self._forms[name] = self._compute_forms(name)
+        return cached
+
+    def _compute_forms(self, name: str) -> list[str]:
         forms = [name, *self.aliases_of(name), *self.sound_alikes(name),
                  *translate_terms(name, names_only=True)]
         for alias in list(forms[1:]):
@@ -303,15 +320,25 @@ def _pair(aliases: dict[str, set[str]], a: str, b: str) -> None:
     aliases[b].add(a)
 
 
+@lru_cache(maxsize=65536)
+def _word_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])")
+
+
+@lru_cache(maxsize=100_000)
+def _lower(text: str) -> str:
+    return text.lower()
+
+
 def mentions(text: str, forms: Sequence[str]) -> bool:
     """True when any of `forms` occurs in `text` (Latin forms on word boundaries)."""
-    lowered = text.lower()
+    lowered = _lower(text)
     for form in forms:
         f = form.lower()
         if len(f) < 2:
             continue
         if _script(form) == "latin":
-            if re.search(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])", lowered):
+            if f in lowered and _word_pattern(f).search(lowered):
                 return True
         elif f in lowered:
             return True

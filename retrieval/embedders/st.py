@@ -43,8 +43,7 @@ class SentenceTransformerEmbedder:
         self._query_prefix = qp if query_prefix is None else query_prefix
         self._passage_prefix = pp if passage_prefix is None else passage_prefix
         self._model_name = model
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension")
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         self._lock = threading.Lock()
