@@ -96,6 +96,10 @@ def _trim(text: str, terms: QuestionTerms) -> tuple[int, int]:
     end = min(len(text), start + MAX_QUOTE_CHARS)
     while end < len(text) and not text[end - 1].isspace():
         end += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
     return start, end
 
 
