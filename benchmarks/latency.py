@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.measure import QA_FILE, load_questions, peak_rss_mb, percentile
+from benchmarks.measure import QA_FILE, load_questions, peak_rss_mb, percentile, rusage_maxrss_mb
 from bot.engine import Engine
 from bot.settings import BUNDLED_CORPUS, load_settings
 from bot.types import Question
@@ -80,13 +80,18 @@ def measure_latency(engine: Engine, questions: Sequence[str], rounds: int) -> di
     }
 
 
+EF_SEARCH = (128, 256, 512)  # 128 is what FaissStore.build sets
+
+
 def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
                    repeats: int = 3) -> dict[str, Any]:
-    """Flat vs HNSW on the same vectors: single-query search latency (k = the retriever's
-    candidates) and recall@10 of HNSW against exact search, per embedder, with the eval
-    questions as queries. Builds whichever kind the index does not already hold."""
+    """Flat vs HNSW on the same vectors, per embedder: single-query search latency (k = the
+    retriever's candidates), recall@10 of HNSW against exact search at several efSearch
+    values, with the eval questions as queries. Then the engine itself with flat stores
+    swapped in: its latency, and how many answers stay the same as with HNSW."""
     index = engine._state.index
     out: dict[str, Any] = {}
+    stores: dict[str, dict[str, FaissStore]] = {}
     for emb in engine.embedders:
         store = index.stores[emb.name]
         vectors = np.vstack([store.reconstruct(i) for i in range(store.size)])
@@ -97,30 +102,73 @@ def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
                 started = time.perf_counter()
                 kinds[kind] = FaissStore.build(vectors, approximate=approximate)
                 built[kind] = time.perf_counter() - started
+        del vectors
+        stores[emb.name] = kinds
         queries = emb.encode_queries(list(questions))
         k = min(CANDIDATES, store.size)
-        lat: dict[str, list[float]] = {"flat": [], "hnsw": []}
-        top: dict[str, list[set[int]]] = {"flat": [], "hnsw": []}
-        for _ in range(repeats):
-            for i in range(len(queries)):
-                for kind in ("flat", "hnsw"):
-                    started = time.perf_counter()
-                    _, pos = kinds[kind].search(queries[i:i + 1], k)
-                    lat[kind].append((time.perf_counter() - started) * 1000)
-                    if len(top[kind]) < len(queries):
-                        top[kind].append({int(p) for p in pos[0][:k_recall]})
-        recall = float(np.mean([len(h & f) / max(1, len(f))
-                                for h, f in zip(top["hnsw"], top["flat"], strict=True)]))
-        out[emb.name] = {"flat_p50_ms": percentile(lat["flat"], 50),
-                         "hnsw_p50_ms": percentile(lat["hnsw"], 50),
-                         "recall_at_10": recall, "hnsw_build_s": built.get("hnsw"),
-                         "served": store.kind}
+        exact = [{int(p) for p in kinds["flat"].search(queries[i:i + 1], k)[1][0][:k_recall]}
+                 for i in range(len(queries))]
+        hnsw = kinds["hnsw"]._index.hnsw  # efSearch is not part of FaissStore's interface
+        default_ef = int(hnsw.efSearch)
+        row: dict[str, Any] = {"served": store.kind, "hnsw_build_s": built.get("hnsw"),
+                               "flat_p50_ms": _search_p50(kinds["flat"], queries, k, repeats)}
+        for ef in EF_SEARCH:
+            hnsw.efSearch = ef
+            found = [{int(p) for p in kinds["hnsw"].search(queries[i:i + 1], k)[1][0][:k_recall]}
+                     for i in range(len(queries))]
+            row[f"ef{ef}"] = {
+                "hnsw_p50_ms": _search_p50(kinds["hnsw"], queries, k, repeats),
+                "recall_at_10": float(np.mean([len(f & e) / max(1, len(e))
+                                               for f, e in zip(found, exact, strict=True)]))}
+        hnsw.efSearch = default_ef
+        row.update(row.get(f"ef{default_ef}", {}))
+        out[emb.name] = row
+    out["engine"] = _engine_flat_vs_hnsw(engine, questions, stores)
     return out
+
+
+def _search_p50(store: FaissStore, queries: np.ndarray, k: int, repeats: int) -> float:
+    times: list[float] = []
+    for _ in range(repeats):
+        for i in range(len(queries)):
+            started = time.perf_counter()
+            store.search(queries[i:i + 1], k)
+            times.append((time.perf_counter() - started) * 1000)
+    return percentile(times, 50)
+
+
+def _engine_flat_vs_hnsw(engine: Engine, questions: Sequence[str],
+                         stores: dict[str, dict[str, FaissStore]]) -> dict[str, Any]:
+    """Answer every question with HNSW stores, then with flat ones (swapped into the loaded
+    index in place): answer p50 for each, and the share of identical answers (same kind,
+    same quoted spans)."""
+    index = engine._state.index
+    served = dict(index.stores)
+    answers: dict[str, list[tuple[Any, ...]]] = {}
+    p50: dict[str, float] = {}
+    try:
+        for kind in ("hnsw", "flat"):
+            index.stores.update({name: kinds[kind] for name, kinds in stores.items()})
+            times: list[float] = []
+            answers[kind] = []
+            for q in questions:
+                started = time.perf_counter()
+                ans = engine.answer(Question(text=q))
+                times.append((time.perf_counter() - started) * 1000)
+                answers[kind].append((ans.kind, tuple((x.doc_id, x.start, x.end)
+                                                      for x in ans.quotes)))
+            p50[kind] = percentile(times, 50)
+    finally:
+        index.stores.update(served)
+    same = sum(a == b for a, b in zip(answers["hnsw"], answers["flat"], strict=True))
+    return {"answer_p50_ms_hnsw": p50["hnsw"], "answer_p50_ms_flat": p50["flat"],
+            "same_answers": same, "questions": len(questions)}
 
 
 def run(index_dir: Path, corpus_dir: Path, rounds: int, stores: bool,
         qa: Path = QA_FILE) -> dict[str, Any]:
     rss_before = peak_rss_mb()
+    rusage_before = rusage_maxrss_mb()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="partnerbot-bench-") as data:
         settings = load_settings(env={}, corpus_dir=corpus_dir, index_dir=index_dir,
@@ -131,7 +179,8 @@ def run(index_dir: Path, corpus_dir: Path, rounds: int, stores: bool,
         questions = load_questions(qa)
         result: dict[str, Any] = {"passages": len(engine._state.index.passages),
                                   "open_s": open_s, "rss_start_mb": rss_before,
-                                  "rss_after_open_mb": rss_open}
+                                  "rss_after_open_mb": rss_open,
+                                  "rusage_maxrss_at_start_mb": rusage_before}
         result.update(measure_latency(engine, questions, rounds))
         result["peak_rss_mb"] = peak_rss_mb()  # before the store comparison allocates more
         if stores:

@@ -24,7 +24,24 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def peak_rss_mb() -> float:
-    """High-water resident set size of this process (Linux reports KiB)."""
+    """High-water resident set size of this process, in MB (MiB).
+
+    Linux's `getrusage().ru_maxrss` survives fork and exec: a worker started by a parent that
+    holds a 2.6 GB synthetic index reports 2.6 GB before it has done anything. `VmHWM` in
+    /proc/self/status belongs to the process's own address space, so it is used when present.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return rusage_maxrss_mb()
+
+
+def rusage_maxrss_mb() -> float:
+    """`resource.getrusage` high-water RSS (Linux reports KiB); inherited across exec."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
