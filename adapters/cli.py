@@ -77,29 +77,6 @@ def _engine(settings: Settings, quiet: bool = False) -> Any:
         return Engine.open(settings, progress=update)
 
 
-def _resolve_corpus(path: Path) -> Path:
-    """Accept either a corpus directory or an eval set folder holding `docs/`."""
-    if (path / "docs").is_dir() and not any(path.glob("*.txt")):
-        docs = path / "docs"
-        manifest = path / "docs.jsonl"
-        if manifest.is_file() and not (docs / "docs.jsonl").exists():
-            return _with_manifest(docs, manifest)
-        return docs
-    return path
-
-
-def _with_manifest(docs: Path, manifest: Path) -> Path:
-    """An eval set keeps its manifest beside `docs/`; read both through a temp view."""
-    import tempfile
-
-    view = Path(tempfile.mkdtemp(prefix="partnerbot-corpus-"))
-    for f in docs.iterdir():
-        if f.is_file():
-            (view / f.name).symlink_to(f.resolve())
-    (view / "docs.jsonl").symlink_to(manifest.resolve())
-    return view
-
-
 # ---- commands -------------------------------------------------------------------------
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.types import Question
@@ -178,15 +155,23 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
 
-    from bot.evaluation import EvalError, evaluate, read_qa
+    from bot.evaluation import EvalError, read_qa
 
     try:
         cases = read_qa(Path(args.qa))
     except EvalError as exc:
         raise CliError(str(exc)) from None
-    corpus = _resolve_corpus(Path(args.corpus))
-    index_dir = Path(args.index) if args.index else Path(tempfile.mkdtemp(prefix="partnerbot-eval-"))
-    settings = load_settings(corpus_dir=corpus, index_dir=index_dir)
+    with tempfile.TemporaryDirectory(prefix="partnerbot-eval-") as scratch:
+        return _run_eval(args, cases, Path(scratch))
+
+
+def _run_eval(args: argparse.Namespace, cases: list[Any], scratch: Path) -> int:
+    """The corpus may be a release folder or an eval set (docs/ beside docs.jsonl): the
+    reader takes both."""
+    from bot.evaluation import evaluate
+
+    index_dir = Path(args.index) if args.index else scratch / "index"
+    settings = load_settings(corpus_dir=Path(args.corpus), index_dir=index_dir)
     engine = _engine(settings, quiet=args.json)
     details: list[dict[str, Any]] = []
     with progress_bar(not args.json) as update:

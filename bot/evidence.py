@@ -196,7 +196,7 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
 
 
 def select(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
-    """The best sentence, plus up to two (three for lists) nearly as good ones. For a "when"
+    """The best sentence, plus up to two nearly as good ones (a lower bar for lists). For a "when"
     or "how many" question the lead must hold a date or a number: the best such sentence
     leads when it is nearly as good as the overall best."""
     if not evidence:
@@ -206,7 +206,7 @@ def select(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
         fitting = next((ev for ev in evidence if ev.fits_kind), None)
         if fitting is not None and fitting.score >= LEAD_RATIO * best.score:
             best = fitting
-    limit = 4 if kind is Kind.LIST else 3
+    limit = 3  # one to three sentences: evidence, not the whole release
     ratio = 0.7 if kind is Kind.LIST else 0.8
     chosen = [best]
     for ev in evidence:

@@ -16,6 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# Before any import of huggingface_hub (session fixtures run before the autouse one): never
+# wait on network time-outs for a model name that is not on disk.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 from bot.engine import Engine
 from bot.settings import BUNDLED_CORPUS, Settings, load_settings
 
