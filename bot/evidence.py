@@ -8,6 +8,7 @@ question's kind at all (a "when" question wants a date).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,14 +16,14 @@ import numpy as np
 
 from bot.question_kind import Kind, fits
 from retrieval.index import LoadedIndex
-from retrieval.lexicon import Lexicon, mentions, name_runs, names_in
+from retrieval.lexicon import Lexicon, mentions, name_runs, names_in, strip_particle
 from retrieval.passage import Passage
 from retrieval.retriever import Hit
 from retrieval.tokenize import token_set, tokenize
 
 MAX_QUOTE_CHARS = 700
-PASSAGES_CONSIDERED = 6
-RELEASES_EXPANDED = 2
+PASSAGES_CONSIDERED = 8
+RELEASES_EXPANDED = 3
 UNRETRIEVED_PRIOR = 0.9
 SEMANTIC_WEIGHT = 1.0
 LEAD_RATIO = 0.75
@@ -64,8 +65,29 @@ class QuestionTerms:
             kept = tuple(w for w in run if w in entity)
             if kept:
                 phrases.append(kept)
-        return cls(tokens=frozenset(tokenize(question)), expansion_tokens=frozenset(exp),
+        return cls(tokens=frozenset(tokenize(content_words(question))),
+                   expansion_tokens=frozenset(exp),
                    names=names, phrases=tuple(phrases))
+
+
+_KO_QUESTION_WORDS = frozenset(
+    "누구 누가 무엇 뭐 무슨 언제 어디 어느 어떤 어떻게 얼마 얼마나 몇 왜 것 것은 무엇인가요 누구인가요 "
+    "어디인가요 언제인가요 있나요 했나요 됐나요 되나요 인가요 입니까 있습니까 했습니까".split())
+_KO_QUESTION_STEMS = ("무엇", "누구", "언제", "어디", "어떻", "얼마", "무슨", "어느")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def content_words(question: str) -> str:
+    """The question without Korean particles, endings and question words, which would
+    otherwise weigh as much as the names and nouns in word overlap ("누구인가요" is four
+    bigrams that no answer contains)."""
+    def clean(m: re.Match[str]) -> str:
+        word = strip_particle(m.group(0))
+        if word in _KO_QUESTION_WORDS or m.group(0).startswith(_KO_QUESTION_STEMS):
+            return ""
+        return word
+
+    return _HANGUL_WORD.sub(clean, question)
 
 
 def is_latin(text: str) -> bool:
