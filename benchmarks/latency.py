@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 import time
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from retrieval.vector_store import FaissStore
 
 # Candidates the retriever asks each vector store for; the bare path asks for as many.
 CANDIDATES: int = getattr(retriever_module, "CANDIDATES", 50)
+_TAG = re.compile(r" #c\d+")  # synth.py's copy tag
 
 
 def _bare_ms(engine: Engine, stores: dict[str, FaissStore], text: str, k: int) -> float:
@@ -108,6 +110,7 @@ def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
         k = min(CANDIDATES, store.size)
         exact = [{int(p) for p in kinds["flat"].search(queries[i:i + 1], k)[1][0][:k_recall]}
                  for i in range(len(queries))]
+        seed_n = _seed_passages(index.manifest, store.size)
         hnsw = kinds["hnsw"]._index.hnsw  # efSearch is not part of FaissStore's interface
         default_ef = int(hnsw.efSearch)
         row: dict[str, Any] = {"served": store.kind, "hnsw_build_s": built.get("hnsw"),
@@ -118,13 +121,26 @@ def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
                      for i in range(len(queries))]
             row[f"ef{ef}"] = {
                 "hnsw_p50_ms": _search_p50(kinds["hnsw"], queries, k, repeats),
-                "recall_at_10": float(np.mean([len(f & e) / max(1, len(e))
-                                               for f, e in zip(found, exact, strict=True)]))}
+                "recall_at_10": _recall(found, exact),
+                "content_recall_at_10": _recall([{p % seed_n for p in f} for f in found],
+                                                [{p % seed_n for p in e} for e in exact])}
         hnsw.efSearch = default_ef
         row.update(row.get(f"ef{default_ef}", {}))
         out[emb.name] = row
     out["engine"] = _engine_flat_vs_hnsw(engine, questions, stores)
     return out
+
+
+def _recall(found: Sequence[set[int]], exact: Sequence[set[int]]) -> float:
+    return float(np.mean([len(f & e) / max(1, len(e)) for f, e in zip(found, exact, strict=True)]))
+
+
+def _seed_passages(manifest: dict[str, Any], size: int) -> int:
+    """Passages per copy of a tiled index (synth.py writes copy after copy, in the same
+    order), so position % result names the seed passage a vector was tiled from; the whole
+    size for a real index, where every passage is its own content."""
+    copies = int(manifest.get("synthetic", {}).get("copies", 1))
+    return size // copies if copies > 1 and size % copies == 0 else size
 
 
 def _search_p50(store: FaissStore, queries: np.ndarray, k: int, repeats: int) -> float:
@@ -140,29 +156,32 @@ def _search_p50(store: FaissStore, queries: np.ndarray, k: int, repeats: int) ->
 def _engine_flat_vs_hnsw(engine: Engine, questions: Sequence[str],
                          stores: dict[str, dict[str, FaissStore]]) -> dict[str, Any]:
     """Answer every question with HNSW stores, then with flat ones (swapped into the loaded
-    index in place): answer p50 for each, and the share of identical answers (same kind,
-    same quoted spans)."""
+    index in place), then with HNSW again as a control: answer p50 for each, and how many
+    answers are the same (same kind, same quoted text; a tiled copy's tag and id suffix are
+    ignored, since near-identical copies of one passage are interchangeable)."""
     index = engine._state.index
     served = dict(index.stores)
     answers: dict[str, list[tuple[Any, ...]]] = {}
     p50: dict[str, float] = {}
     try:
-        for kind in ("hnsw", "flat"):
-            index.stores.update({name: kinds[kind] for name, kinds in stores.items()})
+        for kind in ("hnsw", "flat", "hnsw again"):
+            index.stores.update({name: kinds[kind.split()[0]] for name, kinds in stores.items()})
             times: list[float] = []
             answers[kind] = []
             for q in questions:
                 started = time.perf_counter()
                 ans = engine.answer(Question(text=q))
                 times.append((time.perf_counter() - started) * 1000)
-                answers[kind].append((ans.kind, tuple((x.doc_id, x.start, x.end)
-                                                      for x in ans.quotes)))
+                answers[kind].append((ans.kind, tuple(_TAG.sub("", x.text) for x in ans.quotes)))
             p50[kind] = percentile(times, 50)
     finally:
         index.stores.update(served)
-    same = sum(a == b for a, b in zip(answers["hnsw"], answers["flat"], strict=True))
+    def same(a: str, b: str) -> int:
+        return sum(x == y for x, y in zip(answers[a], answers[b], strict=True))
+
     return {"answer_p50_ms_hnsw": p50["hnsw"], "answer_p50_ms_flat": p50["flat"],
-            "same_answers": same, "questions": len(questions)}
+            "same_answers": same("hnsw", "flat"), "same_control": same("hnsw", "hnsw again"),
+            "questions": len(questions)}
 
 
 def run(index_dir: Path, corpus_dir: Path, rounds: int, stores: bool,
