@@ -111,7 +111,8 @@ def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
         exact = [{int(p) for p in kinds["flat"].search(queries[i:i + 1], k)[1][0][:k_recall]}
                  for i in range(len(queries))]
         seed_n = _seed_passages(index.manifest, store.size)
-        hnsw = kinds["hnsw"]._index.hnsw  # efSearch is not part of FaissStore's interface
+        raw: Any = kinds["hnsw"]._index  # efSearch is not part of FaissStore's interface
+        hnsw = raw.hnsw
         default_ef = int(hnsw.efSearch)
         row: dict[str, Any] = {"served": store.kind, "hnsw_build_s": built.get("hnsw"),
                                "flat_p50_ms": _search_p50(kinds["flat"], queries, k, repeats)}

@@ -66,12 +66,12 @@ def run_benchmarks(cfg: Config, work: Path, embedders: Sequence[Embedder] | None
                    log: Callable[[str], None] = print) -> dict[str, Any]:
     """Run every step; with injected `embedders` (tests' fake) latency runs in-process and
     the cold start (which needs the real console script) is skipped."""
-    fake = embedders is not None
     results: dict[str, Any] = {"machine_start": machine(), "config": {
         **asdict(cfg), "corpus": str(cfg.corpus), "qa": str(cfg.qa)}}
     with Stopwatch() as load:
-        embs = list(embedders) if fake else [make_embedder(n) for n in load_settings(
-            env={}).embedders]
+        embs = list(embedders) if embedders is not None else [
+            make_embedder(n) for n in load_settings(env={}).embedders]
+    fake = embedders is not None
     results["embedders"] = [e.name for e in embs]
     results["embedders_load_s"] = load.seconds
     seed_dir = work / "seed" / "index"

@@ -87,9 +87,9 @@ def tile_release(release: Release, passages: Sequence[Passage], k: int,
     cursor = 0
     for p in passages:
         body = release.text[p.start:p.end] + tag
-        sents = [(cursor + s - p.start, cursor + e - p.start) for s, e in p.sentences]
-        sents[-1] = (sents[-1][0], sents[-1][1] + len(tag))
-        spans.append((cursor, cursor + len(body), tuple(sents)))
+        shifted = [(cursor + s - p.start, cursor + e - p.start) for s, e in p.sentences]
+        shifted[-1] = (shifted[-1][0], shifted[-1][1] + len(tag))
+        spans.append((cursor, cursor + len(body), tuple(shifted)))
         pieces.append(body)
         cursor += len(body) + 2
     text = "\n\n".join(pieces)
