@@ -213,17 +213,18 @@ class Engine:
 def _aligned_passages(state: _State, ev: Evidence, partner_id: str) -> list[Passage]:
     """Passages of the translation closest to the evidence's passage, by cross-lingual vectors."""
     index = state.index
-    positions = [i for i, p in enumerate(index.passages)
-                 if p.doc_id == ev.doc_id and p.start <= ev.start < p.end + 1]
-    targets = [i for i, p in enumerate(index.passages) if p.doc_id == partner_id]
-    if not positions or not targets:
+    source = next((p for p in index.passages_of.get(ev.doc_id, [])
+                   if p.start <= ev.start < p.end + 1), None)
+    targets = index.passages_of.get(partner_id, [])
+    if source is None or not targets:
         return []
     # the embedder that aligns languages best is listed last by convention (use)
     store = index.stores[state.retriever.embedders[-1].name]
-    src = store.reconstruct(positions[0])
-    sims = np.array([float(store.reconstruct(t) @ src) for t in targets])
+    position = index.position[source.id]
+    src = store.reconstruct(position)
+    sims = np.array([float(store.reconstruct(index.position[t.id]) @ src) for t in targets])
     order = np.argsort(-sims)[:2]
-    return [index.passages[targets[int(i)]] for i in order]
+    return [targets[int(i)] for i in order]
 
 
 def _distinct_releases(hits: Sequence[Hit], releases: dict[str, Release], lang: str) -> list[str]:

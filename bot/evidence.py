@@ -178,7 +178,8 @@ def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerm
     if query_vector is not None and index.sentence_vectors is not None:
         for passage, _, _ in candidates:
             row = index.sentence_row[passage.id]
-            block = index.sentence_vectors[row:row + len(passage.sentences)]
+            block = np.asarray(index.sentence_vectors[row:row + len(passage.sentences)],
+                               dtype=np.float32)
             for j, value in enumerate(block @ query_vector):
                 sims[(passage.id, j)] = float(value)
     top_sim = max(sims.values(), default=0.0) or 1.0

@@ -85,10 +85,12 @@ class LoadedIndex:
     sentence_vectors: np.ndarray | None = None  # one row per sentence of every passage
     passages_of: dict[str, list[Passage]] = field(default_factory=dict)
     sentence_row: dict[str, int] = field(default_factory=dict)  # passage id -> first row
+    position: dict[str, int] = field(default_factory=dict)  # passage id -> row in the stores
 
     def __post_init__(self) -> None:
         row = 0
-        for p in self.passages:
+        for i, p in enumerate(self.passages):
+            self.position[p.id] = i
             self.passages_of.setdefault(p.doc_id, []).append(p)
             self.sentence_row[p.id] = row
             row += len(p.sentences)
@@ -331,7 +333,7 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
                   for e in embedders}
         bm25 = BM25Index.load(path / "bm25")
         lexicon = Lexicon.load(path / "lexicon.json")
-        sentence_vectors = np.load(path / "sentences.npy").astype(np.float32)
+        sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")  # float16, paged in
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexCorrupt(f"index version {version} in {index_dir} is damaged "
                            f"({type(exc).__name__}): run `partnerbot index --rebuild`") from None

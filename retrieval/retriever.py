@@ -64,7 +64,9 @@ class Retriever:
         for term in q.expansion:
             tokens.extend(tokenize(term))
         bm25 = self.index.bm25.scores(tokens)
-        top = np.argsort(-bm25)[:CANDIDATES]
+        take = min(CANDIDATES, n)
+        part = np.argpartition(-bm25, take - 1)[:take]
+        top = part[np.argsort(-bm25[part])]
         rankings["bm25"] = [int(i) for i in top if bm25[i] > 0]
         fused = weighted_rrf(rankings, self.weights)
         best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
