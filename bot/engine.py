@@ -166,7 +166,7 @@ class Engine:
         q = state.retriever.embed(text)
         ranked = state.retriever.search(q, k=RANKED_K)
         hits = ranked[:SEARCH_K]
-        retrieved = _distinct_releases(ranked, index.releases, lang)
+        retrieved = _distinct_releases(ranked)
         terms = QuestionTerms.of(text, q.expansion, index.lexicon)
         kind = question_kind(text)
         chosen = select(score_sentences(hits, index, terms, kind,
@@ -227,7 +227,7 @@ def _aligned_passages(state: _State, ev: Evidence, partner_id: str) -> list[Pass
     return [targets[int(i)] for i in order]
 
 
-def _distinct_releases(hits: Sequence[Hit], releases: dict[str, Release], lang: str) -> list[str]:
+def _distinct_releases(hits: Sequence[Hit]) -> list[str]:
     out: list[str] = []
     for hit in hits:
         doc = hit.passage.doc_id
@@ -260,9 +260,3 @@ def _compose(chosen: Sequence[Evidence], releases: dict[str, Release], retrieved
                   quotes=tuple(quotes), citations=citations, retrieved=tuple(retrieved),
                   sources_heading=message("sources", lang))
 
-
-def default_progress() -> Progress | None:
-    return None
-
-
-__all__ = ["Engine", "Path"]

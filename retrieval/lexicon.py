@@ -29,7 +29,6 @@ from retrieval.phonetic import similarity
 _HANGUL = r"\uac00-\ud7a3"
 _KANA = r"\u30a0-\u30ff"
 _HAN = r"\u4e00-\u9fff"
-_LATIN_PHRASE = r"[A-Za-z][A-Za-z0-9&.\-']*(?:\s+(?:of|and|for|the|de|&)?\s*[A-Za-z0-9][A-Za-z0-9&.\-']*){0,5}"
 _PAREN = re.compile(r"([^()\n]{1,80}?)\s*[(（]\s*(?:이하\s*|hereinafter\s*)?[\"'“‘]?([^()\n]{1,60}?)[\"'”’]?\s*[)）]")
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*(?:[-&*][A-Za-z0-9]+)*|[a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9])")
