@@ -61,6 +61,7 @@ class Engine:
         self._state = state
         self._reload_lock = threading.Lock()
         self._reloading = False
+        self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
 
     # ---- construction ---------------------------------------------------------------
     @classmethod
@@ -137,9 +138,12 @@ class Engine:
     # ---- answering ------------------------------------------------------------------
     def help(self, lang: str = "en") -> Answer:
         state = self._state
-        return Answer(kind="help", text=message("help", lang), lang=lang,
-                      examples=tuple(examples(state.index.releases.values(), lang,
-                                              state.index.lexicon)),
+        key = (state.index.version, lang)
+        found = self._examples.get(key)
+        if found is None:  # scans every release: once per index version and language
+            found = tuple(examples(state.index.releases.values(), lang, state.index.lexicon))
+            self._examples[key] = found
+        return Answer(kind="help", text=message("help", lang), lang=lang, examples=found,
                       index_version=state.index.version)
 
     def answer(self, question: Question) -> Answer:
