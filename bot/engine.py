@@ -208,10 +208,13 @@ class Engine:
             return chosen
         fake_hits = [Hit(passage=p, score=hits[0].score * (1 - 0.05 * i))
                      for i, p in enumerate(aligned)]
-        candidates = score_sentences(fake_hits, index, terms, kind, query_vector)
+        # scoring expands to the partner's own translation link (the release we came from);
+        # only sentences of the question-language version are wanted here
+        candidates = [ev for ev in score_sentences(fake_hits, index, terms, kind, query_vector)
+                      if ev.doc_id == partner_id]
         if not candidates:
             return chosen
-        return [candidates[0], *chosen][:3]
+        return [candidates[0], *[ev for ev in chosen if ev.text != candidates[0].text]][:3]
 
 
 def _aligned_passages(state: _State, ev: Evidence, partner_id: str) -> list[Passage]:
