@@ -54,9 +54,12 @@ class Settings:
     telegram_webhook_secret: str = ""
     telegram_rate_limit: int = 10  # questions per user per minute
     # service
-    metrics_port: int = 9100
+    metrics_port: int = 9100  # /healthz and /metrics; 0 turns the endpoint off
+    metrics_host: str = "127.0.0.1"
     log_json: bool = False
     log_questions: bool = True
+    # several replicas: a shared store for de-duplication and rate limits ("" = per process)
+    redis_url: str = ""
 
     @property
     def feedback_db(self) -> Path:
