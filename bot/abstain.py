@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.evidence import Evidence, QuestionTerms
-from bot.question_kind import Kind
+from bot.question_kind import MUST_FIT, Kind
 from corpus.model import Release
 from retrieval.lexical import BM25Index
 from retrieval.lexicon import mentions
@@ -26,6 +26,9 @@ MIN_TOP_SCORE = 0.0
 class Verdict:
     abstain: bool
     reason: str
+    # the evidence to quote, lead first: only sentences of releases that name the question's
+    # parties (a better-scored sentence from a release about someone else is not an answer)
+    evidence: tuple[Evidence, ...] = ()
 
 
 def _known(forms: Sequence[str], bm25: BM25Index) -> bool:
@@ -48,24 +51,21 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     forms_of = dict(terms.names)
     # The names must meet in one release (with its translation): two releases that each name
     # one party do not describe a partnership between them.
-    groups = []
-    for doc_id in {ev.doc_id for ev in chosen}:
+    missing_of: dict[str, str] = {}
+    for doc_id in dict.fromkeys(ev.doc_id for ev in chosen):
         partner = releases[doc_id].translation_of
-        groups.append([releases[d].text for d in (doc_id, partner) if d and d in releases])
-    missing = ""
-    for group in groups:
-        missing = _first_missing(terms.phrases, unknown, forms_of, group)
-        if not missing:
-            break
-    if missing:
-        return Verdict(True, f"{missing!r} is not in the cited releases")
-    if kind in (Kind.WHEN, Kind.COUNT) and not chosen[0].fits_kind:
+        group = [releases[d].text for d in (doc_id, partner) if d and d in releases]
+        missing_of[doc_id] = _first_missing(terms.phrases, unknown, forms_of, group)
+    kept = [ev for ev in chosen if not missing_of[ev.doc_id]]
+    if not kept:
+        return Verdict(True, f"{missing_of[chosen[0].doc_id]!r} is not in the cited releases")
+    if kind in MUST_FIT and not kept[0].fits_kind:
         return Verdict(True, f"the best sentence holds no {kind.value}")
     if not terms.names and terms.tokens:
         unseen = [t for t in terms.tokens if not bm25.has_token(t)]
         if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, bm25):
             return Verdict(True, f"off topic: {', '.join(sorted(unseen))} are in no release")
-    return Verdict(False, "")
+    return Verdict(False, "", tuple(kept))
 
 
 def _first_missing(phrases: Sequence[tuple[str, ...]], unknown: set[str],

@@ -20,7 +20,9 @@ from bot.evidence import Evidence, QuestionTerms, score_sentences, select
 from bot.help import examples, is_help_request
 from bot.lang import detect_lang
 from bot.messages import message
+from bot.metrics import Metrics
 from bot.question_kind import Kind, question_kind
+from bot.request_context import request_scope
 from bot.settings import Settings
 from bot.types import Answer, Citation, Question, Quote
 from corpus.model import Release
@@ -62,6 +64,7 @@ class Engine:
         self._reload_lock = threading.Lock()
         self._reloading = False
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.metrics = Metrics(self.status)
 
     # ---- construction ---------------------------------------------------------------
     @classmethod
@@ -115,9 +118,14 @@ class Engine:
     def reindex(self, progress: Progress | None = None, rebuild: bool = False) -> BuildSummary:
         """Build a new version from settings.corpus_dir beside the old one and swap it in; the
         old one keeps serving until then. Raises IndexBusy if a build is already running."""
-        summary = build_index(self.settings.corpus_dir, self.settings.index_dir, self.embedders,
-                              progress=progress, rebuild=rebuild)
-        self.refresh()
+        try:
+            summary = build_index(self.settings.corpus_dir, self.settings.index_dir,
+                                  self.embedders, progress=progress, rebuild=rebuild)
+            self.refresh()
+        except Exception:
+            self.metrics.reindexed(ok=False)
+            raise
+        self.metrics.reindexed(ok=True)
         return summary
 
     def status(self) -> IndexStatus:
@@ -147,7 +155,19 @@ class Engine:
                       index_version=state.index.version)
 
     def answer(self, question: Question) -> Answer:
+        """Every question passes here, whatever the platform: it is counted and timed here,
+        and everything logged while answering carries its request id."""
         started = time.perf_counter()
+        with request_scope(question):
+            try:
+                answer = self._reply(question, started)
+            except Exception:
+                self.metrics.error(question.platform, "engine")
+                raise
+            self.metrics.answered(question.platform, answer.kind, time.perf_counter() - started)
+        return answer
+
+    def _reply(self, question: Question, started: float) -> Answer:
         text = question.text.strip()
         lang = question.lang or detect_lang(text)
         if len(text) > self.settings.max_question_chars:
@@ -177,9 +197,11 @@ class Engine:
                                         q.vectors.get(index.sentence_embedder)), kind)
         verdict = abstain.decide(terms, kind, chosen, index.releases, index.bm25)
         if verdict.abstain:
-            log.info("abstaining: %s", verdict.reason)
+            # the reason quotes the question's words
+            log.info("abstaining: %s", verdict.reason if self.settings.log_questions
+                     else "(reason withheld: log_questions is off)")
             return self._abstention(index, retrieved, lang)
-        chosen = self._prefer_question_language(state, chosen, hits, lang, terms, kind,
+        chosen = self._prefer_question_language(state, list(verdict.evidence), hits, lang, terms, kind,
                                                 q.vectors.get(index.sentence_embedder))
         return _compose(chosen, index.releases, retrieved, lang)
 

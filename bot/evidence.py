@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.question_kind import Kind, fits
+from bot.question_kind import MUST_FIT, Kind, fits
 from retrieval.index import LoadedIndex
 from retrieval.lexicon import Lexicon, mentions, name_runs, names_in, strip_particle
 from retrieval.passage import Passage
@@ -225,7 +225,7 @@ def select(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
     if not evidence:
         return []
     best = evidence[0]
-    if kind in (Kind.WHEN, Kind.COUNT) and not best.fits_kind:
+    if kind in MUST_FIT and not best.fits_kind:
         fitting = next((ev for ev in evidence if ev.fits_kind), None)
         if fitting is not None and fitting.score >= LEAD_RATIO * best.score:
             best = fitting

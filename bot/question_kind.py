@@ -11,6 +11,7 @@ from enum import Enum
 
 class Kind(Enum):
     WHEN = "when"
+    AMOUNT = "amount"  # a sum of money: a count alone ("six months") does not answer it
     COUNT = "count"
     WHO = "who"
     WHERE = "where"
@@ -28,6 +29,13 @@ _CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.WHEN, re.compile(
         r"\b(when|what (date|year|month|day)|which year|in what year|since when|how long ago)\b|"
         r"언제|날짜|일자|연도|몇\s?년|며칠|시기|いつ|何年|何月|日付|時期", re.I)),
+    (Kind.AMOUNT, re.compile(
+        r"\b(how much (money|funding|investment|capital|budget)|how much\b.*\b(fund|invest|pay|"
+        r"spen[dt]|cost|raise|commit|grant|budget|worth)\w*|(what|which) (amount|sum)|"
+        r"(amount|size|value) of (the )?(funding|investment|budget|grant|deal|contract)|"
+        r"in (won|dollars|yen|euros?|krw|usd|jpy|eur)\b)|"
+        r"(투자|지원|예산|자금|펀드|계약|사업)\S{0,3}\s?(금액|액수|규모|얼마)|얼마를?\s?(투자|지원|출자)|"
+        r"(금액|액수|예산)[은는이가]|원화로|いくら|金額|予算|投資額|資金", re.I)),
     (Kind.COUNT, re.compile(
         r"\b(how (many|much|long|large|big)|number of|amount|worth|revenue|size)\b|"
         r"몇|얼마|규모|금액|액수|매출|개수|いくつ|いくら|何社|何人|何件|規模|金額", re.I)),
@@ -38,6 +46,10 @@ _CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.WHERE, re.compile(r"\b(where|what (city|place|venue|location))\b|어디|장소|위치|どこ|場所",
                             re.I)),
 ]
+
+
+# kinds whose answer must literally hold a date, a sum or a number
+MUST_FIT = frozenset({Kind.WHEN, Kind.AMOUNT, Kind.COUNT})
 
 
 def question_kind(text: str) -> Kind:
@@ -60,6 +72,11 @@ _NUMBER = re.compile(
     re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z\-]+)+\b|\b[A-Z]{2,}\b|"
                    r"(대표|장관|차관|이사장|사장|회장|교수|박사|단장|실장|부지사|지사|총장|CEO)")
+_MONEY = re.compile(
+    r"[€$¥₩£]\s?\d|\b(?:krw|usd|jpy|eur|gbp|cny|rmb)\s?\d|\d[\d,.]*\s*(?:(?:hundred|thousand|million|billion|trillion|mn|bn|m|b)\s+)?"
+    r"(?:won|krw|usd|jpy|eur|gbp|dollars?|euros?|yen|pounds?)\b|"
+    r"\d[\d,.]*\s*(?:천|만|억|조)?\s?(?:원|달러|유로|엔)|\d[\d,.]*\s*(?:万|億|兆)?\s?(?:円|ドル|ユーロ|ウォン)",
+    re.I)
 _PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔|에서|で", re.I)
 
 
@@ -67,6 +84,8 @@ def fits(kind: Kind, sentence: str) -> bool:
     """Can this sentence answer a question of this kind at all?"""
     if kind is Kind.WHEN:
         return bool(_DATE.search(sentence))
+    if kind is Kind.AMOUNT:
+        return bool(_MONEY.search(sentence))
     if kind is Kind.COUNT:  # a quantity, not the digits of a date
         return bool(_NUMBER.search(_DATE.sub(" ", sentence)))
     if kind is Kind.WHO:
