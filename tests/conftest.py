@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import redis
 
 # Before any import of huggingface_hub (session fixtures run before the autouse one): never
 # wait on network time-outs for a model name that is not on disk.
@@ -22,6 +23,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.engine import Engine
 from bot.settings import BUNDLED_CORPUS, Settings, load_settings
+from tests.redis_server import RedisServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVAL_SEEDS = SHARED / "eval" / "seeds"
@@ -107,3 +109,20 @@ def corpus_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real redis-server for the session, on its own free port (skipped without one,
+    failed under CI)."""
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The session's Redis, emptied for this test."""
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url

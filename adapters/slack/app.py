@@ -40,6 +40,7 @@ from adapters.slack.translate import (
     ui_lang,
     unwrap_markup,
 )
+from adapters.stores.factory import open_stores
 from bot.engine import Engine
 from bot.feedback import Feedback, FeedbackStore, Verdict
 from bot.messages import message
@@ -261,7 +262,9 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
               process_before_response=False, logger=log,
               listener_executor=listener_executor or ThreadPoolExecutor(
                   max_workers=8, thread_name_prefix="partnerbot-slack"))
-    if bot is None:
-        bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db))
+    if bot is None:  # memory, or Redis shared with the other replicas (settings.redis_url)
+        stores = open_stores(settings)
+        bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db),
+                       seen=stores.slack_seen, threads=stores.slack_threads)
     bot.register(app)
     return app

@@ -17,6 +17,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 
 from adapters.slack.app import build_app
+from adapters.stores.factory import check_redis
 from bot.engine import Engine
 from bot.settings import Settings, SettingsError
 
@@ -61,6 +62,7 @@ def check_settings(settings: Settings) -> None:
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token (xapp-...).")
     else:
         settings.require("slack_signing_secret")
+    check_redis(settings)  # several replicas: their shared memory must be there from the start
 
 
 def serve_slack(settings: Settings, engine: Engine) -> None:

@@ -17,11 +17,12 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.stores.factory import open_stores
 from adapters.telegram.admin import AdminHandlers
-from adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
+from adapters.telegram.dedupe import UpdateDedupe
 from adapters.telegram.feedback_keys import AnswerKeys
 from adapters.telegram.handlers import UserHandlers
-from adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from adapters.telegram.ratelimit import RateLimiter
 from adapters.telegram.retry import RetryingRequests
 from bot.engine import Engine
 from bot.feedback import FeedbackStore
@@ -53,6 +54,7 @@ def build_application(
     feedback: FeedbackStore | None = None,
     limiter: RateLimiter | None = None,
     dedupe: UpdateDedupe | None = None,
+    keys: AnswerKeys | None = None,
     retry: RetryingRequests | None = None,
     sources_per_page: int = 10,
     progress_interval: float = 1.0,
@@ -60,17 +62,20 @@ def build_application(
     """The Telegram application for `engine`; start it with `run_polling`/`run_webhook`.
 
     `base_url`/`base_file_url` point the bot at another Bot API server (a local one, or the
-    tests' fake). A missing token fails here, with the variable's name.
+    tests' fake). A missing token fails here, with the variable's name. `limiter`, `dedupe`
+    and `keys` not given come from `settings.redis_url`: per-process memory, or Redis shared
+    with the other replicas.
     """
     settings.require("telegram_bot_token")
     own_store = feedback is None
     store = feedback if feedback is not None else FeedbackStore(settings.feedback_db)
+    stores = open_stores(settings)
     users = UserHandlers(
         engine=engine,
         feedback=store,
-        keys=AnswerKeys(),
-        limiter=limiter or SlidingWindowLimiter(settings.telegram_rate_limit),
-        dedupe=dedupe or RecentUpdates(),
+        keys=keys or stores.answer_keys,
+        limiter=limiter or stores.telegram_limiter,
+        dedupe=dedupe or stores.telegram_updates,
         sources_per_page=sources_per_page,
     )
     admins = AdminHandlers(
@@ -80,6 +85,7 @@ def build_application(
     async def close_store(_: Application) -> None:
         if own_store:
             store.close()
+        stores.close()
 
     builder = (
         ApplicationBuilder()

@@ -2,7 +2,9 @@
 
 Telegram's callback_data holds at most 64 bytes, too little for a question and its release
 ids, so the button carries a short key and this bounded map holds the rest. After a restart the
-key is gone; the handler then falls back to the question the answer replied to.
+key is gone; the handler then falls back to the question the answer replied to. Behind a
+Protocol because a click can reach another replica than the one that answered: replicas share
+a Redis-backed map (adapters/stores/redis.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -21,8 +24,19 @@ class Asked:
     request_id: str
 
 
-class AnswerKeys:
-    """Bounded, thread-safe map from a short key to `Asked`; oldest entries are dropped."""
+class AnswerKeys(Protocol):
+    """Short button key -> what the answer was about."""
+
+    def put(self, key: str, asked: Asked) -> None: ...
+
+    def get(self, key: str) -> Asked | None:
+        """What `key` referred to, or None once forgotten."""
+        ...
+
+
+class MemoryAnswerKeys:
+    """Bounded, thread-safe map from a short key to `Asked`, for one process; oldest entries
+    are dropped."""
 
     def __init__(self, max_entries: int = 10_000) -> None:
         self._max = max_entries

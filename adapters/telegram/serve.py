@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from adapters.stores.factory import check_redis
 from adapters.telegram.app import ALLOWED_UPDATES, build_application
 from bot.engine import Engine
 from bot.settings import Settings, SettingsError
@@ -49,6 +50,7 @@ def check_settings(settings: Settings, webhook_url: str | None = None) -> None:
     settings.require("telegram_bot_token")
     if webhook_url:
         webhook_options(settings, webhook_url, "127.0.0.1", 8443)
+    check_redis(settings)  # several replicas: their shared memory must be there from the start
 
 
 def serve_telegram(
