@@ -9,6 +9,7 @@ morphemes in fusion, at no load time or memory.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -39,12 +40,19 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+# PyStemmer: "the algorithm has internal state, so must not be called concurrently". The GIL
+# alone does not guarantee that (a garbage collection inside stemWord can switch threads), and
+# the lock costs nothing that matters: _fold's cache means each word is stemmed once.
+_STEM_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """Snowball stem of an English word ("agreed", "agree" -> "agre"); numbers as they are."""
     if not word[0].isalpha():
         return word
-    return str(_stemmer().stemWord(word))
+    with _STEM_LOCK:
+        return str(_stemmer().stemWord(word))
 
 
 def normalise_text(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,19 @@ class EmbedderContract:
         q = embedder.encode_queries(["When did LINK-J sign an MOU with Kanagawa Prefecture?"])[0]
         p = embedder.encode_passages([EN, UNRELATED])
         assert q @ p[0] > q @ p[1]
+
+    def test_concurrent_calls_give_the_sequential_vectors(self, embedder: Embedder) -> None:
+        """Bolt and Telegram call the engine from several threads, and a reindex embeds
+        passages while questions are embedded: the same model object is used concurrently."""
+        texts = [f"{t} ({i})" for i in range(6) for t in (EN, KO, MOU_EN, MOU_KO)]
+        alone = [embedder.encode_queries([t])[0] for t in texts]
+        passages = embedder.encode_passages(texts)
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            batch = pool.submit(embedder.encode_passages, texts)
+            together = list(pool.map(lambda t: embedder.encode_queries([t])[0], texts * 2))
+        for got, want in zip(together, alone * 2, strict=True):
+            np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(batch.result(), passages)
 
 
 class TestHashEmbedder(EmbedderContract):

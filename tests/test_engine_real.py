@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +95,25 @@ def test_help_examples_are_answered(real_engine: Engine) -> None:
         kinds = [real_engine.answer(Question(e)).kind for e in help_answer.examples]
         assert "error" not in kinds
         assert kinds.count("answer") >= len(kinds) - 1, (help_answer.examples, kinds)
+
+
+def test_concurrent_questions_get_the_sequential_answers(real_engine: Engine) -> None:
+    """Slack's listener pool and Telegram's worker threads ask the one engine at once; with
+    the real embedders and every cache shared, each answer equals the sequential one."""
+    questions = [json.loads(line)["question"]
+                 for line in (SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+
+    def ask(text: str) -> dict[str, Any]:
+        reply = real_engine.answer(Question(text=text)).to_dict()
+        reply.pop("latency_ms")
+        return reply
+
+    with ThreadPoolExecutor(max_workers=8) as pool:  # first, while the memo caches fill
+        concurrent = list(pool.map(ask, questions * 2))
+    sequential = [ask(q) for q in questions]
+    assert concurrent == sequential * 2
+    assert all(r["kind"] != "error" for r in sequential)
 
 
 def test_eval_on_the_seed_set(real_index: Path, tmp_path: Path,

@@ -17,6 +17,13 @@ class USEEmbedder:
 
     `threads` must be explicit: the library's default of 4 BLAS threads is ~100x slower on a
     2-core machine.
+
+    One call at a time per model, by a lock: the forward pass itself is re-entrant numpy, but
+    each call wraps it in threadpoolctl's `limit`, which saves and restores the process-wide
+    BLAS thread count; two overlapping calls restore each other's values (measured: numpy
+    left at 1 BLAS thread instead of 2 after concurrent calls without the lock), and the
+    first call loads the weights lazily. The lock is taken per batch, so a reindex encoding
+    thousands of passages lets questions in between its batches.
     """
 
     def __init__(self, threads: int = 1) -> None:
@@ -42,8 +49,8 @@ class USEEmbedder:
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        with self._lock:
-            for i in range(0, len(texts), BATCH):
-                chunk = [t or " " for t in texts[i:i + BATCH]]
+        for i in range(0, len(texts), BATCH):
+            chunk = [t or " " for t in texts[i:i + BATCH]]
+            with self._lock:
                 out[i:i + len(chunk)] = self._model.encode(chunk)
         return normalise(out)
