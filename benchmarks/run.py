@@ -1,11 +1,13 @@
 """One command for every benchmark of issue 2's "Measured, not assumed" list.
 
     python -m benchmarks.run [--quick] [--sizes seed,10k,100k] [--json FILE] [--work DIR]
+    python -m benchmarks.run --only load [--load-questions 200] [--load-senders 20]
 
 Prints plain-text tables: build throughput vs bare embedders, answer latency vs bare query
 embedding + vector search (and peak RSS) per index size, flat vs HNSW search at the large sizes,
-cold start of `partnerbot ask`, and incremental reindex of one release into a ~10k index.
-`--quick` (< ~2 min) does the seed corpus only, one round, a ~2k-passage reindex.
+cold start of `partnerbot ask`, incremental reindex of one release into a ~10k index, and load
+through the Slack and Telegram adapters with a reindex in the middle (`benchmarks/load.py`).
+`--quick` (< ~2 min) does the seed corpus only, one round, a ~2k-passage reindex, a smaller load.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import latency as latency_mod
+from benchmarks import load as load_mod
 from benchmarks.build import build_throughput
 from benchmarks.coldstart import cold_start
 from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine
@@ -47,6 +50,8 @@ class Config:
     bare_sample: int | None = None  # texts the bare embedders time (None: all of them)
     corpus: Path = BUNDLED_CORPUS
     qa: Path = QA_FILE
+    load_questions: int = 200  # per adapter; 0 skips the load section
+    load_senders: int = 20
 
 
 def parse_size(text: str) -> int:
@@ -108,8 +113,17 @@ def run_benchmarks(cfg: Config, work: Path, embedders: Sequence[Embedder] | None
         results["reindex"] = incremental_reindex(list(seed.releases.values()), vectors,
                                                  len(seed.passages), work / "reindex",
                                                  cfg.reindex_passages, embs)
+    if cfg.load_questions:
+        results["load"] = run_load_section(cfg, work, embs, log)
     results["machine_end"] = machine()
     return results
+
+
+def run_load_section(cfg: Config, work: Path, embs: Sequence[Embedder],
+                     log: Callable[[str], None]) -> dict[str, Any]:
+    load_cfg = load_mod.config_for(cfg.load_questions, cfg.load_senders, corpus=cfg.corpus,
+                                   qa=cfg.qa)
+    return load_mod.run_load(load_cfg, work / "load", embs, log)
 
 
 def _latency_subprocess(index_dir: Path, cfg: Config, compare: bool) -> dict[str, Any]:
@@ -234,6 +248,8 @@ def report(results: dict[str, Any]) -> str:
                      fmt(x["incremental_s"])],
                     ["embed the new release alone (bare)", fmt(x["embed_new_release_s"])],
                     ["difference (what the reindex adds)", fmt(x["overhead_s"])]]), ""]
+    if "load" in results:
+        out += [load_mod.report(results["load"])]
     synth = [r for r in sizes if r.get("synthetic", {}).get("copies")]
     if synth:
         out.append("Synthetic sizes: the seed corpus tiled (copy 0 real; other copies tagged "
@@ -241,6 +257,23 @@ def report(results: dict[str, Any]) -> str:
                    + ", ".join(f"{r['size']} {r['synthetic']['write_s']:.0f} s "
                                f"({r['synthetic']['index_mb']:.0f} MB)" for r in synth))
     return "\n".join(out).rstrip() + "\n"
+
+
+def run_only_load(cfg: Config, work: Path, embedders: Sequence[Embedder] | None = None,
+                  log: Callable[[str], None] = print) -> dict[str, Any]:
+    """`--only load`: the load section alone, with the default embedders."""
+    results: dict[str, Any] = {"machine_start": machine()}
+    embs = list(embedders) if embedders is not None else [
+        make_embedder(n) for n in load_settings(env={}).embedders]
+    results["load"] = run_load_section(cfg, work, embs, log)
+    results["machine_end"] = machine()
+    return results
+
+
+def _header(results: dict[str, Any]) -> str:
+    m0, m1 = results["machine_start"], results.get("machine_end", results["machine_start"])
+    return (f"partnerbot benchmarks, {m0['date']}: {m0['nproc']} cpus ({m0['cpu']}), "
+            f"{m0['ram_gib']} GiB RAM, load average {_load(m0)} at start, {_load(m1)} at end\n")
 
 
 def _load(m: dict[str, Any]) -> str:
@@ -263,25 +296,38 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "bare embedders timed on 32 of the texts")
     parser.add_argument("--sizes", help="index sizes: seed, 10k, 100k, or numbers")
     parser.add_argument("--rounds", type=int, help="timed passes over the eval questions")
+    parser.add_argument("--only", choices=["load"],
+                        help="run one section alone (load: the Slack/Telegram load test)")
+    parser.add_argument("--load-questions", type=int, metavar="N",
+                        help="questions per adapter in the load section (0: skip it)")
+    parser.add_argument("--load-senders", type=int, metavar="N",
+                        help="concurrent senders in the load section")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write all figures")
     parser.add_argument("--work", type=Path, metavar="DIR",
                         help="where indexes are built (default: a temp dir, removed)")
     args = parser.parse_args(argv)
     cfg = Config()
     if args.quick:
-        cfg = Config(sizes=[0], rounds=1, cold_runs=2, reindex_passages=2_000, bare_sample=32)
+        cfg = Config(sizes=[0], rounds=1, cold_runs=2, reindex_passages=2_000, bare_sample=32,
+                     load_questions=60, load_senders=10)
     if args.sizes:
         cfg.sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     if args.rounds:
         cfg.rounds = args.rounds
+    if args.load_questions is not None:
+        cfg.load_questions = args.load_questions
+    if args.load_senders:
+        cfg.load_senders = args.load_senders
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    run = run_only_load if args.only == "load" else run_benchmarks
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
-        results = run_benchmarks(cfg, args.work, log=log)
+        results = run(cfg, args.work, log=log)
     else:
         with tempfile.TemporaryDirectory(prefix="partnerbot-bench-") as tmp:
-            results = run_benchmarks(cfg, Path(tmp), log=log)
-    print(report(results), end="")
+            results = run(cfg, Path(tmp), log=log)
+    print(report(results) if args.only is None else _header(results) + "\n"
+          + load_mod.report(results["load"]), end="")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                              encoding="utf-8")

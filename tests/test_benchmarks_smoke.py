@@ -18,7 +18,7 @@ def test_quick_report_with_fake_embedder(tmp_path: Path) -> None:
     lines = (EVAL_SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines()[:6]
     qa.write_text("\n".join(lines) + "\n", encoding="utf-8")
     cfg = Config(sizes=[0, 500], rounds=1, cold_runs=0, reindex_passages=300, stores_from=500,
-                 qa=qa)
+                 qa=qa, load_questions=0)  # the load section has its own test (test_load_smoke)
     results = run_benchmarks(cfg, tmp_path / "work", embedders=[HashEmbedder()],
                              log=lambda _: None)
     text = report(results)
