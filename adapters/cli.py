@@ -225,20 +225,31 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from adapters.health import health_endpoint
+
     settings = _settings(args)
     if args.platform == "slack":
         from adapters.slack.serve import check_settings as check_slack
-        from adapters.slack.serve import serve_slack
 
         check_slack(settings)
-        serve_slack(settings, _engine(settings))
     else:
-        from adapters.telegram.serve import check_settings, serve_telegram
+        from adapters.telegram.serve import check_settings
 
         check_settings(settings, args.webhook)
+    # /healthz answers "starting" while the index opens (or is built), "ok" after
+    with health_endpoint(settings) as health:
+        engine = _engine(settings)
+        if health is not None:
+            health.attach(engine)
+        if args.platform == "slack":
+            from adapters.slack.serve import serve_slack
 
-        serve_telegram(settings, _engine(settings), webhook_url=args.webhook,
-                       listen=args.listen, port=args.port)
+            serve_slack(settings, engine)
+        else:
+            from adapters.telegram.serve import serve_telegram
+
+            serve_telegram(settings, engine, webhook_url=args.webhook, listen=args.listen,
+                           port=args.port)
     return 0
 
 
@@ -249,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(Korean, English, Japanese), quoting and citing the releases.",
         epilog=EPILOG)
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("--log-json", action="store_true",
+                        help="log one JSON object per line (PARTNERBOT_LOG_JSON)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
@@ -309,19 +322,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from adapters.logs import configure_logging
+    from adapters.redact import Redactor
     from corpus.reader import CorpusError
     from retrieval.embedders import EmbedderError
     from retrieval.index import IndexError_
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    redact = Redactor()
     try:
+        settings = load_settings(log_json=True if args.log_json else None)
+        redact = Redactor.from_settings(settings)
+        configure_logging(settings, logging.INFO if args.verbose else logging.WARNING)
         return int(args.func(args))
     except (CliError, SettingsError, CorpusError, EmbedderError, IndexError_) as exc:
         # soft_wrap: a one-line error stays one line, whatever the terminal's width
-        err.print(f"partnerbot: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"partnerbot: {redact(str(exc))}", markup=False, highlight=False,
+                  soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_bolt.context import BoltContext
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
 
 from adapters.slack.dedupe import KeyStore, MemoryKeyStore
 from adapters.slack.reindex import Reindexer
@@ -44,6 +46,7 @@ from adapters.stores.factory import open_stores
 from bot.engine import Engine
 from bot.feedback import Feedback, FeedbackStore, Verdict
 from bot.messages import message
+from bot.request_context import request_scope
 from bot.settings import Settings
 from bot.types import Answer, Question
 
@@ -126,21 +129,23 @@ class SlackBot:
         text = unwrap_markup(str(event.get("text") or ""), bot_user_id)
         question = Question(text=text, user_id=str(event["user"]), platform=PLATFORM)
         thread_ts = thread_of(event) if in_thread else None
-        call_slack(client.reactions_add, channel=channel, timestamp=ts, name=WORKING_REACTION)
-        try:
-            if text:
-                answer = self.ask(question)
-                msg = render_answer(answer, question)
-            else:  # a bare mention: say what the bot can do
-                msg = render_answer(self.help(ui_lang(text)))
-            posted = call_slack(client.chat_postMessage, channel=channel, thread_ts=thread_ts,
-                                text=msg.text, blocks=msg.blocks, unfurl_links=False,
-                                unfurl_media=False)
-            if posted is not None and thread_ts and event.get("channel_type") != "im":
-                self.threads.claim(f"{channel}:{thread_ts}")
-        finally:
-            call_slack(client.reactions_remove, channel=channel, timestamp=ts,
+        with request_scope(question):
+            self._call(client.reactions_add, channel=channel, timestamp=ts,
                        name=WORKING_REACTION)
+            try:
+                if text:
+                    answer = self.ask(question)
+                    msg = render_answer(answer, question)
+                else:  # a bare mention: say what the bot can do
+                    msg = render_answer(self.help(ui_lang(text)))
+                posted = self._call(client.chat_postMessage, channel=channel,
+                                    thread_ts=thread_ts, text=msg.text, blocks=msg.blocks,
+                                    unfurl_links=False, unfurl_media=False)
+                if posted is not None and thread_ts and event.get("channel_type") != "im":
+                    self.threads.claim(f"{channel}:{thread_ts}")
+            finally:
+                self._call(client.reactions_remove, channel=channel, timestamp=ts,
+                           name=WORKING_REACTION)
 
     # -- slash command ----------------------------------------------------------------------
 
@@ -162,7 +167,8 @@ class SlackBot:
             ack(text=message("working", cmd.lang))
         else:
             ack()
-        self._respond(respond, self._command_reply(cmd), cmd)
+        with request_scope(cmd.question) if cmd.question else nullcontext():
+            self._respond(respond, self._command_reply(cmd), cmd)
 
     def _command_reply(self, cmd: Command) -> SlackMessage:
         if cmd.kind == "status":
@@ -183,8 +189,10 @@ class SlackBot:
             resp = respond(text=msg.text, blocks=msg.blocks, response_type=visibility,
                            replace_original=False)
             if resp.status_code != 200:
+                self.engine.metrics.error(PLATFORM, "platform_api")
                 log.warning("response_url answered HTTP %s: %s", resp.status_code, resp.body)
         except Exception as exc:
+            self.engine.metrics.error(PLATFORM, "platform_api")
             log.warning("response_url failed: %s: %s", type(exc).__name__, exc)
 
     # -- feedback ---------------------------------------------------------------------------
@@ -211,7 +219,7 @@ class SlackBot:
         channel = (body.get("channel") or {}).get("id")
         if channel and user_id:
             thread_ts = (body.get("message") or {}).get("thread_ts")
-            call_slack(client.chat_postEphemeral, channel=channel, user=user_id,
+            self._call(client.chat_postEphemeral, channel=channel, user=user_id,
                        text=render_text(reply).text, thread_ts=thread_ts)
 
     # -- engine -----------------------------------------------------------------------------
@@ -224,9 +232,9 @@ class SlackBot:
             log.exception("engine.answer failed (request %s)", question.request_id)
             lang = ui_lang(question.text)
             return Answer(kind="error", text=message("error", lang), lang=lang)
-        if self.settings.log_questions:
-            log.info("answered %s (%s, %d citations): %r", question.request_id, answer.kind,
-                     len(answer.citations), question.text[:200])
+        asked = f": {question.text[:200]!r}" if self.settings.log_questions else ""
+        log.info("answered %s (%s, %d citations)%s", question.request_id, answer.kind,
+                 len(answer.citations), asked)
         return answer
 
     def help(self, lang: str) -> Answer:
@@ -236,8 +244,16 @@ class SlackBot:
             log.exception("engine.help failed")
             return Answer(kind="error", text=message("error", lang), lang=lang)
 
+    def _call(self, method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse | None:
+        """`call_slack`, counting a failure as a platform API error."""
+        response = call_slack(method, **kwargs)
+        if response is None:
+            self.engine.metrics.error(PLATFORM, "platform_api")
+        return response
+
     def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """Last resort for anything a listener did not catch: log it, keep serving."""
+        self.engine.metrics.error(PLATFORM, "handler")
         log.error("unhandled error in a Slack listener (%s): %s", body.get("type"), error,
                   exc_info=error)
 

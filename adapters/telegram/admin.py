@@ -109,9 +109,9 @@ class AdminHandlers:
     ) -> bool:
         if self._allowed(update):
             return False
-        log.info(
+        log.info(  # the command word only: what follows it may be anything the user typed
             "refused admin command %r from user %s",
-            msg.text,
+            "".join((msg.text or "").split(maxsplit=1)[:1]),
             update.effective_user.id if update.effective_user else None,
         )
         await send_html(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from adapters.telegram.dedupe import UpdateDedupe
@@ -22,6 +23,7 @@ from adapters.telegram.render import esc, render_answer, render_help, render_sou
 from adapters.telegram.translate import (
     PLATFORM,
     BotIdentity,
+    ReplyTarget,
     addressed_text,
     reply_target,
     to_question,
@@ -30,7 +32,8 @@ from adapters.telegram.translate import (
 from bot.engine import Engine
 from bot.feedback import Feedback, FeedbackStore, Verdict
 from bot.messages import message
-from bot.types import Answer
+from bot.request_context import request_scope
+from bot.types import Answer, Question
 
 log = logging.getLogger("partnerbot.telegram")
 
@@ -105,6 +108,17 @@ class UserHandlers:
         if question is None:  # addressed but empty: "@bot" or a bare "/ask"
             await send_html(context.bot, target, esc(message("telegram_ask_usage", lang)))
             return
+        with request_scope(question):  # this task's log lines, and the engine thread's
+            await self._answer(context, question, target, lang, msg)
+
+    async def _answer(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        question: Question,
+        target: ReplyTarget,
+        lang: str,
+        msg: Message,
+    ) -> None:
         if not self.limiter.allow(question.user_id or str(msg.chat_id)):
             await send_html(context.bot, target, esc(message("rate_limited", lang)))
             return
@@ -197,6 +211,8 @@ class UserHandlers:
         """Log the failure with its traceback (never shown to the user) and, for a message,
         tell the user something went wrong. The application keeps running either way."""
         update_id = update.update_id if isinstance(update, Update) else None
+        failed_call = isinstance(context.error, TelegramError)
+        self.engine.metrics.error(PLATFORM, "platform_api" if failed_call else "handler")
         log.error("update %s failed", update_id, exc_info=context.error)
         if not isinstance(update, Update) or update.message is None:
             return
@@ -207,6 +223,7 @@ class UserHandlers:
                 esc(message("error", user_lang(update, update.message.text))),
             )
         except Exception as exc:  # the network may be what failed; logging is all we can do
+            self.engine.metrics.error(PLATFORM, "platform_api")
             log.warning("could not report the error to the chat: %s", exc)
 
 

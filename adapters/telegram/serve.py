@@ -6,6 +6,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from telegram.error import InvalidToken
+
 from adapters.stores.factory import check_redis
 from adapters.telegram.app import ALLOWED_UPDATES, build_application
 from bot.engine import Engine
@@ -59,13 +61,22 @@ def serve_telegram(
     webhook_url: str | None = None,
     listen: str = "127.0.0.1",
     port: int = 8443,
+    base_url: str | None = None,
 ) -> None:
     """Long polling by default; with `webhook_url`, a webhook server on `listen:port` behind
-    the TLS-terminating proxy that `webhook_url` points at. Blocks until SIGINT/SIGTERM."""
+    the TLS-terminating proxy that `webhook_url` points at. Blocks until SIGINT/SIGTERM.
+    `base_url`: another Bot API server than Telegram's (a local one).
+
+    A token Telegram refuses is a SettingsError naming the variable: PTB's own message quotes
+    the token, which must never reach a terminal or a log."""
     check_settings(settings, webhook_url)
     options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None
-    application = build_application(engine, settings)
-    if options is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    else:
-        application.run_webhook(**options)
+    application = build_application(engine, settings, base_url=base_url)
+    try:
+        if options is None:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        else:
+            application.run_webhook(**options)
+    except InvalidToken:
+        raise SettingsError("TELEGRAM_BOT_TOKEN was refused by Telegram (Unauthorized): "
+                            "check it with @BotFather.") from None

@@ -1,0 +1,191 @@
+"""Logging as `partnerbot serve` sets it up: JSON lines, a request id on every line emitted
+while a question is handled (ours and the libraries'), and no question text when turned off.
+Real Slack and Telegram apps against the fake APIs, real engine."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import closing
+from typing import Any
+
+import pytest
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from telegram import Update
+
+from adapters.logs import configure_logging
+from adapters.slack.app import build_app
+from adapters.telegram.app import build_application
+from bot.engine import Engine
+from bot.feedback import FeedbackStore
+from bot.settings import Settings
+from bot.types import Question
+from tests.fakes import telegram_api as tg
+from tests.fakes.slack_api import (
+    FakeSlackAPI,
+    TrackingExecutor,
+    event_callback,
+    message_event,
+    signed_headers,
+)
+from tests.fakes.telegram_api import FakeBotAPI
+
+SECRET = "logs-signing-secret"
+ANSWERABLE = "When did the MOU between LINK-J and Medicen Paris Region take effect?"
+# abstains, and the engine's reason for it quotes the question's words
+UNKNOWN_PARTY = "Did LINK-J sign an agreement with Zorblax Therapeutics?"
+KOREAN = "LINK-J와 메디센 파리 리전의 양해각서는 언제부터 효력이 발생했나요?"
+
+
+@pytest.fixture
+def captured() -> Iterator[Any]:
+    """`configure(settings, level)` installs the real logging set-up writing into a buffer;
+    the root logger is restored afterwards."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    buffer = io.StringIO()
+
+    def configure(settings: Settings, level: int = logging.DEBUG) -> io.StringIO:
+        configure_logging(settings, level, stream=buffer)
+        return buffer
+
+    yield configure
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def ask_slack(engine: Engine, settings: Settings, *questions: str) -> FakeSlackAPI:
+    cfg = dataclasses.replace(settings, slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
+    listeners = TrackingExecutor()
+    with FakeSlackAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
+        app = build_app(engine, cfg, feedback=store, listener_executor=listeners,
+                        client=WebClient(token="xoxb-test", base_url=api.url))
+        for n, text in enumerate(questions, 1):
+            raw = json.dumps(event_callback(message_event(text, mention=True)))
+            app.dispatch(BoltRequest(body=raw, headers=signed_headers(SECRET, raw)))
+            api.wait_for("chat.postMessage", count=n)
+            listeners.wait_idle()
+    listeners.shutdown()
+    return api
+
+
+def ask_telegram(engine: Engine, settings: Settings, *questions: str) -> FakeBotAPI:
+    cfg = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
+    with FakeBotAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
+        app = build_application(engine, cfg, base_url=api.base_url,
+                                base_file_url=api.base_file_url, feedback=store)
+
+        async def run() -> None:
+            async with app:
+                for n, text in enumerate(questions):
+                    data = tg.update(message=tg.message(text, chat_id=60 + n, user_id=60 + n))
+                    await app.process_update(Update.de_json(data, app.bot))
+
+        asyncio.run(run())
+    assert len(api.sent()) == len(questions)
+    return api
+
+
+def test_json_lines_parse_and_carry_the_request_id_of_the_question(
+    captured: Any, engine: Engine, settings: Settings
+) -> None:
+    buffer = captured(dataclasses.replace(settings, log_json=True))
+    ask_slack(engine, settings, UNKNOWN_PARTY)
+    ask_telegram(engine, settings, ANSWERABLE)
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert lines and all({"ts", "level", "logger", "message", "request_id"} <= set(e)
+                         for e in lines)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["ts"]) for e in lines)
+
+    # Slack: our summary line names the request id; the engine's line and slack_sdk's
+    # chat.postMessage request, logged in the same listener, carry the same id
+    (answered,) = [e for e in lines if e["message"].startswith("answered ")]
+    request_id = answered["message"].split()[1]
+    assert answered["request_id"] == request_id and answered["logger"] == "partnerbot.slack"
+    (abstaining,) = [e for e in lines if e["message"].startswith("abstaining")]
+    assert abstaining["request_id"] == request_id and "Zorblax" in abstaining["message"]
+    posts = [e for e in lines if e["logger"].startswith("slack_sdk")
+             and "chat.postMessage" in e["message"]]
+    assert posts and {e["request_id"] for e in posts} == {request_id}
+
+    # Telegram: httpx's request lines for the reply and the typing action carry another id
+    sent = [e for e in lines if e["logger"] == "httpx"
+            and re.search(r"/(sendMessage|sendChatAction) ", e["message"])]
+    assert len(sent) == 2
+    ids = {e["request_id"] for e in sent}
+    assert len(ids) == 1 and None not in ids and request_id not in ids
+    # outside any question (getMe at start-up) there is no id
+    assert any(e["request_id"] is None and "/getMe " in e["message"] for e in lines)
+
+
+def test_exception_lines_carry_the_traceback_as_exc(
+    captured: Any, engine: Engine, settings: Settings
+) -> None:
+    buffer = captured(dataclasses.replace(settings, log_json=True), logging.WARNING)
+    cfg = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
+    with FakeBotAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
+        api.reject_next("sendMessage", "Bad Request: message thread not found")
+        app = build_application(engine, cfg, base_url=api.base_url,
+                                base_file_url=api.base_file_url, feedback=store)
+
+        async def run() -> None:
+            async with app:
+                data = tg.update(message=tg.message(ANSWERABLE))
+                await app.process_update(Update.de_json(data, app.bot))
+
+        asyncio.run(run())
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    (failed,) = [e for e in lines if e["message"].endswith(" failed")]
+    assert failed["level"] == "ERROR" and failed["logger"] == "partnerbot.telegram"
+    assert "Traceback" in failed["exc"] and "Message thread not found" in failed["exc"]
+
+
+def test_text_lines_show_the_request_id_too(
+    captured: Any, engine: Engine, settings: Settings
+) -> None:
+    buffer = captured(settings, logging.INFO)
+    question = Question(ANSWERABLE, platform="cli")
+    engine.answer(Question(UNKNOWN_PARTY, platform="cli", request_id="feedc0ffee01"))
+    engine.answer(question)
+    lines = buffer.getvalue().splitlines()
+    assert any(re.fullmatch(r"\S+ \S+ INFO partnerbot\.engine \[feedc0ffee01\]: abstaining: .*",
+                            line) for line in lines), lines
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_question_text_stays_out_of_every_line_when_turned_off(
+    captured: Any, engine: Engine, settings: Settings, json_lines: bool
+) -> None:
+    quiet = dataclasses.replace(settings, log_questions=False, log_json=json_lines)
+    # `serve` gives the engine and the adapters the same settings
+    engine = Engine.open(dataclasses.replace(engine.settings, log_questions=False),
+                         embedders=engine.embedders)
+    buffer = captured(quiet)
+    questions = (UNKNOWN_PARTY, KOREAN, ANSWERABLE)
+    ask_slack(engine, quiet, *questions)
+    ask_telegram(engine, quiet, *questions)
+    text = buffer.getvalue()
+    assert text.count("answered ") == 3  # the summary lines are there, without the text
+    assert "abstaining" in text
+    for question in questions:
+        assert question not in text
+        assert json.dumps(question)[1:-1] not in text
+    assert "Zorblax" not in text  # not even a word of it, as the abstention reason quotes
+
+
+def test_question_text_is_logged_when_allowed(
+    captured: Any, engine: Engine, settings: Settings
+) -> None:
+    """The control for the test above: the same run does log the question by default."""
+    buffer = captured(settings)
+    ask_slack(engine, settings, UNKNOWN_PARTY)
+    assert UNKNOWN_PARTY in buffer.getvalue() and "Zorblax" in buffer.getvalue()
