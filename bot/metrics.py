@@ -27,7 +27,7 @@ CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # what generate_latest writes
 # Help and refusals take ~0 ms; a cited answer ~10-100 ms; a cold model or a huge index seconds.
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-ErrorKind = Literal["engine", "platform_api", "handler", "reindex"]
+ErrorKind = Literal["engine", "platform_api", "handler"]
 
 
 class _IndexCollector(Collector):
@@ -62,7 +62,7 @@ class Metrics:
             "partnerbot_answer_seconds", "Time from question to answer inside the engine.",
             ["platform"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.errors = Counter(
-            "partnerbot_errors", "Failures: engine, platform API calls, handlers, reindexes.",
+            "partnerbot_errors", "Failures: engine, platform API calls, unhandled handler errors.",
             ["platform", "kind"], registry=self.registry)
         self.reindexes = Counter(
             "partnerbot_reindexes", "Reindex runs, by outcome.", ["outcome"],

