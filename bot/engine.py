@@ -26,6 +26,7 @@ from bot.request_context import request_scope
 from bot.settings import Settings
 from bot.types import Answer, Citation, Question, Quote
 from corpus.model import Release
+from corpus.reader import CorpusError
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.index import (
     IndexCorrupt,
@@ -57,6 +58,8 @@ class _State:
 class Engine:
     """Thread-safe; picks up a newer index version between questions."""
 
+    _unloadable = ""  # a version that failed to load: not retried on every question
+
     def __init__(self, settings: Settings, embedders: Sequence[Embedder], state: _State) -> None:
         self.settings = settings
         self.embedders = list(embedders)
@@ -77,12 +80,22 @@ class Engine:
             make_embedder(n, settings.st_model) for n in settings.embedders]
         try:
             index = load_index(settings.index_dir, embs)
-        except (IndexMissing, IndexCorrupt) as exc:
-            if isinstance(exc, IndexCorrupt):
-                log.warning("%s; rebuilding from %s", exc, settings.corpus_dir)
-            build_index(settings.corpus_dir, settings.index_dir, embs, progress=progress,
-                        rebuild=isinstance(exc, IndexCorrupt))
+        except IndexMissing:
+            build_index(settings.corpus_dir, settings.index_dir, embs, progress=progress)
             index = load_index(settings.index_dir, embs)
+        except IndexCorrupt as exc:
+            # Rebuild once; if that fails too, one error says both (a one-line exit for the
+            # CLI), never a loop of rebuilds.
+            log.info("%s; rebuilding from %s", exc, settings.corpus_dir)
+            try:
+                build_index(settings.corpus_dir, settings.index_dir, embs, progress=progress,
+                            rebuild=True)
+            except (OSError, CorpusError) as build_exc:  # no corpus, disk full, read-only
+                raise IndexCorrupt(f"{exc} (rebuilding it from {settings.corpus_dir} failed: "
+                                   f"{build_exc})") from None
+            index = load_index(settings.index_dir, embs)
+            log.warning("%s; rebuilt it from %s as version %s", exc, settings.corpus_dir,
+                        index.version)
         return cls(settings, embs, _State(index, Retriever(index, embs)))
 
     # ---- index lifecycle ------------------------------------------------------------
@@ -90,7 +103,8 @@ class Engine:
         """The state to answer with; starts loading a newer version in the background."""
         state = self._state
         latest = current_version(self.settings.index_dir)
-        if latest and latest != state.index.version and not self._reloading:
+        if (latest and latest != state.index.version and latest != self._unloadable
+                and not self._reloading):
             with self._reload_lock:
                 if not self._reloading:
                     self._reloading = True
@@ -98,12 +112,18 @@ class Engine:
         return state
 
     def _reload(self) -> None:
+        """Load the version CURRENT names. One that fails to load is remembered, so the old
+        version keeps serving and the failure is logged once, not on every question; a later
+        build writes a new version name, which is tried afresh."""
+        version = current_version(self.settings.index_dir) or ""
         try:
             index = load_index(self.settings.index_dir, self.embedders)
             self._state = _State(index, Retriever(index, self.embedders))
             log.info("now serving index %s", index.version)
-        except Exception as exc:  # keep serving the old version; log once
-            log.error("could not load the new index version: %s", exc)
+        except Exception as exc:  # keep serving the old version
+            self._unloadable = version
+            log.error("could not load index version %s, still serving %s: %s", version,
+                      self._state.index.version, exc)
         finally:
             self._reloading = False
 

@@ -21,11 +21,11 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -38,11 +38,13 @@ from retrieval.lexical import BM25Index
 from retrieval.lexicon import Lexicon
 from retrieval.passage import Passage, content_key
 from retrieval.summary import BuildSummary, Progress
-from retrieval.tokenize import TOKENIZER_NAME
+from retrieval.tokenize import TOKENIZER_NAME, tokenize
 from retrieval.vector_store import FaissStore
 
 FORMAT_VERSION = 3
-KEEP_VERSIONS = 2
+KEEP_VERSIONS = 2  # the served version and the one it replaced
+
+_T = TypeVar("_T")
 
 
 class IndexError_(Exception):
@@ -97,10 +99,13 @@ class LoadedIndex:
 
 
 def current_version(index_dir: Path) -> str | None:
+    """The name CURRENT holds; checked per question, so a damaged pointer is not an error
+    here (load_index reports it)."""
     try:
-        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip() or None
+        raw = (index_dir / "CURRENT").read_bytes()
     except FileNotFoundError:
         return None
+    return raw.decode("utf-8", errors="replace").strip() or None
 
 
 def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]]) -> None:
@@ -180,6 +185,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
     """Read, chunk, embed (incrementally) and write a new version; swap it in atomically."""
     started = time.monotonic()
     with build_lock(index_dir):
+        _collect_debris(index_dir)
         result = read_corpus(corpus_dir, progress=progress)
         releases = result.releases
         hashes = {r.id: r.content_hash for r in releases}
@@ -191,10 +197,12 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
                     (index_dir / "versions" / old / "manifest.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 old_manifest = {}
-            if (old_manifest.get("format_version") == FORMAT_VERSION
+            if (isinstance(old_manifest, dict)
+                    and old_manifest.get("format_version") == FORMAT_VERSION
                     and old_manifest.get("embedders") == embedder_meta
                     and old_manifest.get("tokenizer") == TOKENIZER_NAME
-                    and old_manifest.get("releases") == hashes):
+                    and old_manifest.get("releases") == hashes
+                    and _loads(index_dir, embedders)):
                 return BuildSummary(version=old, releases=len(releases),
                                     passages=int(old_manifest.get("passages", 0)), embedded=0,
                                     reused=int(old_manifest.get("passages", 0)),
@@ -241,12 +249,22 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _collect_garbage(index_dir, keep=version)
+        _collect_garbage(index_dir, keep={version, old or ""})
         n_pass = len(passages)
         per_embedder_new = embedded // max(1, len(embedders))
         return BuildSummary(version=version, releases=len(releases), passages=n_pass,
                             embedded=per_embedder_new, reused=n_pass - per_embedder_new,
                             skipped=tuple(result.skipped), seconds=time.monotonic() - started)
+
+
+def _loads(index_dir: Path, embedders: Sequence[Embedder]) -> bool:
+    """Does the current version load? An unchanged corpus keeps it only if it does, so
+    `partnerbot index` repairs a damaged index even without --rebuild."""
+    try:
+        load_index(index_dir, embedders)
+    except IndexError_:
+        return False
+    return True
 
 
 def _write_version(path: Path, version: str, releases: Sequence[Release],
@@ -279,75 +297,183 @@ def _write_version(path: Path, version: str, releases: Sequence[Release],
                 os.fsync(fh.fileno())
 
 
-def _collect_garbage(index_dir: Path, keep: str) -> None:
-    """Keep the newest versions (a reader may still be loading the previous one)."""
+def _collect_debris(index_dir: Path) -> None:
+    """Remove what killed builds left: half-written `.tmp-*` folders, `.CURRENT.*` pointers
+    and complete versions that never became CURRENT (killed between the two renames).
+
+    Called with the build lock held, so no other build is writing any of these; they need no
+    age limit. A version newer than CURRENT can only be such an orphan, as CURRENT only moves
+    forward.
+    """
     versions = index_dir / "versions"
-    older = sorted((p.name for p in versions.iterdir()
-                    if p.is_dir() and not p.name.startswith(".") and p.name != keep), reverse=True)
-    for name in older[KEEP_VERSIONS - 1:]:  # the served version plus the newest others
-        shutil.rmtree(versions / name, ignore_errors=True)
-    cutoff = time.time() - 3600
-    for stale in versions.glob(".tmp-*"):  # left by a killed build
-        with contextlib.suppress(OSError):
-            if stale.stat().st_mtime < cutoff:
-                shutil.rmtree(stale, ignore_errors=True)
     for pointer in index_dir.glob(".CURRENT.*"):
         pointer.unlink(missing_ok=True)
+    if not versions.is_dir():
+        return
+    served = current_version(index_dir) or ""
+    for folder in versions.iterdir():
+        if folder.name.startswith(".tmp-") or (
+                not folder.name.startswith(".") and folder.name > served
+                and (versions / served).is_dir()):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _collect_garbage(index_dir: Path, keep: set[str]) -> None:
+    """Keep the new version and the one it replaced (a server may still be loading it);
+    remove the rest, and the debris of killed builds."""
+    _collect_debris(index_dir)
+    versions = index_dir / "versions"
+    for folder in versions.iterdir():
+        if not folder.name.startswith(".") and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
-    """Load the current version; raise a one-line error saying how to fix what is wrong."""
+    """Load the current version and check that its parts agree with each other.
+
+    Anything wrong with the files is an IndexCorrupt naming the file and saying how to fix it,
+    never a numpy, faiss or json exception: callers (Engine.open, the hot reload, the CLI)
+    handle one kind of error, and a damaged version is refused here rather than failing on
+    the first question that happens to touch the damaged part.
+    """
     version = current_version(index_dir)
     if version is None:
+        if (index_dir / "CURRENT").exists():
+            raise IndexCorrupt(f"index at {index_dir} is damaged (CURRENT is empty): run "
+                               f"`partnerbot index --rebuild`")
         raise IndexMissing(f"no index in {index_dir}: run `partnerbot index`")
     path = index_dir / "versions" / version
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IndexCorrupt(f"index version {version} in {index_dir} is missing its manifest: "
-                           f"run `partnerbot index --rebuild`") from None
-    except ValueError:
-        raise IndexCorrupt(f"index manifest in {path} is garbled: run "
-                           f"`partnerbot index --rebuild`") from None
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatch(f"index in {index_dir} has format {manifest.get('format_version')}, "
+    if "/" in version or version.startswith(".") or not path.is_dir():
+        raise IndexCorrupt(f"index at {index_dir} is damaged (CURRENT names version "
+                           f"{version[:60]!r}, which is not in versions/): run "
+                           f"`partnerbot index --rebuild`")
+    part = _Parts(index_dir, version, path)
+    manifest = part.read("manifest.json", lambda f: json.loads(f.read_text(encoding="utf-8")))
+    part.check("manifest.json", isinstance(manifest, dict)
+               and isinstance(manifest.get("format_version"), int), "not an index manifest")
+    if manifest["format_version"] != FORMAT_VERSION:
+        raise IndexMismatch(f"index in {index_dir} has format {manifest['format_version']}, "
                             f"this partnerbot reads {FORMAT_VERSION}: run "
                             f"`partnerbot index --rebuild`")
     wanted = [{"name": e.name, "dim": e.dim} for e in embedders]
     if manifest.get("embedders") != wanted:
-        have = ", ".join(e.get("name", "?") for e in manifest.get("embedders", []))
+        have = ", ".join(str(e.get("name", "?")) if isinstance(e, dict) else "?"
+                         for e in manifest.get("embedders") or [])
         raise IndexMismatch(f"index in {index_dir} was built with embedders [{have}] but the "
                             f"settings ask for [{', '.join(e.name for e in embedders)}]: run "
                             f"`partnerbot index --rebuild`")
     if manifest.get("tokenizer") != TOKENIZER_NAME:
         raise IndexMismatch(f"index in {index_dir} was built with tokenizer "
                             f"{manifest.get('tokenizer')}: run `partnerbot index --rebuild`")
-    try:
-        releases = {}
-        for row in _read_jsonl(path / "releases.jsonl"):
-            release = Release(**row)
-            releases[release.id] = release
-        passages = [Passage(**{**row, "sentences": tuple(tuple(s) for s in row["sentences"])})
-                    for row in _read_jsonl(path / "passages.jsonl")]
-        stores = {e.name: FaissStore.load(path / "vectors" / f"{_slug(e.name)}.faiss")
-                  for e in embedders}
-        bm25 = BM25Index.load(path / "bm25")
-        lexicon = Lexicon.load(path / "lexicon.json")
-        sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")  # float16, paged in
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-        raise IndexCorrupt(f"index version {version} in {index_dir} is damaged "
-                           f"({type(exc).__name__}): run `partnerbot index --rebuild`") from None
-    for name, store in stores.items():
-        if store.size != len(passages):
-            raise IndexCorrupt(f"index version {version}: {name} holds {store.size} vectors for "
-                               f"{len(passages)} passages: run `partnerbot index --rebuild`")
-    if bm25.size != len(passages):
-        raise IndexCorrupt(f"index version {version}: the lexical index does not match the "
-                           f"passages: run `partnerbot index --rebuild`")
-    if sentence_vectors.shape[0] != sum(len(p.sentences) for p in passages):
-        raise IndexCorrupt(f"index version {version}: sentence vectors do not match the "
-                           f"passages: run `partnerbot index --rebuild`")
+    releases = part.read("releases.jsonl", _load_releases)
+    part.check("releases.jsonl", {r.id: r.content_hash for r in releases.values()}
+               == manifest.get("releases"), "releases differ from the manifest")
+    passages = part.read("passages.jsonl", _load_passages)
+    part.check("passages.jsonl", len(passages) == manifest.get("passages"),
+               f"{len(passages)} passages, the manifest says {manifest.get('passages')}")
+    for p in passages:
+        release = releases.get(p.doc_id)
+        part.check("passages.jsonl", release is not None
+                   and release.text[p.start:p.end] == p.text
+                   and all(0 <= a <= b <= len(release.text) for a, b in p.sentences),
+                   f"passage {p.id[:40]} does not match its release")
+    stores: dict[str, FaissStore] = {}
+    for e in embedders:
+        rel = f"vectors/{_slug(e.name)}.faiss"
+        store = part.read(rel, _load_store)
+        part.check(rel, (store.size, store.dim) == (len(passages), e.dim),
+                   f"{store.size} vectors of dimension {store.dim} for {len(passages)} "
+                   f"passages of dimension {e.dim}")
+        stores[e.name] = store
+    bm25 = part.read("bm25/", BM25Index.load)
+    part.check("bm25/", bm25.size == len(passages),
+               f"{bm25.size} documents for {len(passages)} passages")
+    if passages:  # bm25s accepts some damaged files and fails only on a search: try one
+        probe = [t for t in tokenize(passages[0].embed_text) if bm25.has_token(t)]
+        part.check("bm25/", bool(probe), "its vocabulary lacks the words of the passages")
+        scores = part.read("bm25/", lambda _f: bm25.scores(probe))
+        part.check("bm25/", scores.shape == (len(passages),) and bool(np.isfinite(scores).all()),
+                   "a search does not score the passages")
+    lexicon = part.read("lexicon.json", _load_lexicon)
+    sentence_embedder = str(manifest.get("sentence_embedder", ""))
+    dims = {e.name: e.dim for e in embedders}
+    part.check("manifest.json", sentence_embedder in dims,
+               f"unknown sentence embedder {sentence_embedder[:40]!r}")
+    sentence_vectors = part.read(
+        "sentences.npy", lambda f: np.load(f, mmap_mode="r", allow_pickle=False))  # paged in
+    n_sentences = sum(len(p.sentences) for p in passages)
+    part.check("sentences.npy", sentence_vectors.shape == (n_sentences,
+                                                           dims[sentence_embedder]),
+               f"shape {sentence_vectors.shape} for {n_sentences} sentences")
     return LoadedIndex(version=version, path=path, manifest=manifest, releases=releases,
                        passages=passages, stores=stores, bm25=bm25, lexicon=lexicon,
-                       sentence_embedder=str(manifest.get("sentence_embedder", "")),
-                       sentence_vectors=sentence_vectors)
+                       sentence_embedder=sentence_embedder, sentence_vectors=sentence_vectors)
+
+
+class _Parts:
+    """Reads the files of one version, turning whatever goes wrong into one IndexCorrupt."""
+
+    def __init__(self, index_dir: Path, version: str, path: Path) -> None:
+        self.index_dir, self.version, self.path = index_dir, version, path
+
+    def damaged(self, rel: str, reason: str) -> IndexCorrupt:
+        return IndexCorrupt(f"index at {self.index_dir} is damaged (version {self.version}, "
+                            f"{rel}: {reason}): run `partnerbot index --rebuild`")
+
+    def check(self, rel: str, ok: bool, reason: str) -> None:
+        if not ok:
+            raise self.damaged(rel, reason)
+
+    def read(self, rel: str, loader: Callable[[Path], _T]) -> _T:
+        try:
+            return loader(self.path / rel)
+        except Exception as exc:  # parsers (json, numpy, faiss, bm25s) raise anything on bad bytes
+            raise self.damaged(rel, _reason(exc)) from None
+
+
+def _reason(exc: Exception) -> str:
+    """A short, one-line account of why a file could not be read."""
+    if isinstance(exc, FileNotFoundError):
+        return "missing"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg} at line {exc.lineno})"
+    lines = str(exc).strip().splitlines()
+    text = lines[0].rsplit("Error: ", 1)[-1] if lines else ""  # faiss: "Error in f() at x.cpp"
+    return f"{type(exc).__name__}: {text[:100]}" if text else type(exc).__name__
+
+
+def _load_releases(path: Path) -> dict[str, Release]:
+    releases: dict[str, Release] = {}
+    for row in _read_jsonl(path):
+        release = Release(**row)
+        if not isinstance(release.id, str) or not isinstance(release.text, str):
+            raise ValueError("a release without id or text")
+        releases[release.id] = release
+    return releases
+
+
+def _load_passages(path: Path) -> list[Passage]:
+    passages = []
+    for row in _read_jsonl(path):
+        p = Passage(**{**row, "sentences": tuple((int(a), int(b)) for a, b in row["sentences"])})
+        if not (isinstance(p.text, str) and isinstance(p.start, int) and isinstance(p.end, int)):
+            raise ValueError(f"passage {str(p.id)[:40]} has no text or offsets")
+        passages.append(p)
+    return passages
+
+
+def _load_store(path: Path) -> FaissStore:
+    store = FaissStore.load(path)
+    _ = store.size, store.dim  # faiss hands back None for some garbage files
+    return store
+
+
+def _load_lexicon(path: Path) -> Lexicon:
+    lexicon = Lexicon.load(path)
+    for table in (lexicon.aliases, lexicon.latin_keys, lexicon.cjk_keys):
+        if not isinstance(table, dict) or not all(
+                isinstance(v, list) and all(isinstance(w, str) for w in v) for v in table.values()):
+            raise ValueError("tables are not lists of names")
+    return lexicon

@@ -7,13 +7,21 @@ import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
 
 import numpy as np
 
 from retrieval.tokenize import tokenize
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG to stderr
+
+def _bm25s() -> ModuleType:
+    """bm25s, imported on first use; its import sets its logger to DEBUG, which would print
+    every build on stderr, so the level is lowered after the import."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 class LexicalIndex(Protocol):
@@ -42,9 +50,7 @@ class BM25Index:
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> BM25Index:
-        import bm25s
-
-        retriever = bm25s.BM25()
+        retriever = _bm25s().BM25()
         corpus_tokens = [tokenize(t) or [""] for t in texts]
         retriever.index(corpus_tokens, show_progress=False)
         df: dict[str, int] = {}
@@ -55,9 +61,7 @@ class BM25Index:
 
     @classmethod
     def load(cls, directory: Path) -> BM25Index:
-        import bm25s
-
-        retriever = bm25s.BM25.load(str(directory), show_progress=False)
+        retriever = _bm25s().BM25.load(str(directory), show_progress=False)
         stats = json.loads((directory / "stats.json").read_text(encoding="utf-8"))
         return cls(retriever, int(stats["size"]), {k: int(v) for k, v in stats["df"].items()})
 
