@@ -43,7 +43,8 @@ _IMAGE_PREFIX = re.compile(rf"^[\w\-.]+?\.{_IMAGE_EXT}(?=(?-i:[^\sa-z0-9.]))", r
 
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 controls but tab and newline (NEL is turned into a newline first).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BULLET = re.compile(r"^[•·・\-–*▪■□○●◦>|]+\s*")
 
 # fmt: off
@@ -96,7 +97,7 @@ def clean_text(text: str) -> str:
 def clean_line(line: str) -> str:
     """Clean one line of prose (no tabs): tags, entities, Markdown markers, spacing."""
     line = _TAG.sub("", line)
-    line = _ENTITY.sub(lambda m: html.unescape(m.group(0)), line)
+    line = _ENTITY.sub(lambda m: _CONTROL.sub("", html.unescape(m.group(0))), line)
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     line = _MD_STRONG.sub("", line)
@@ -110,6 +111,15 @@ def clean_line(line: str) -> str:
     if widget:
         line = widget.group("keep")
     return line
+
+
+def clean_field(value: str) -> str:
+    """One line of metadata (title, publisher, ...): no controls or invisibles, single spaces.
+
+    Values come from manifests, front matter and page heads, which can carry anything a file
+    can; a citation must never show a NUL or break onto a second line.
+    """
+    return " ".join(_normalise_chars(value).split())
 
 
 def is_furniture(line: str) -> bool:
@@ -129,6 +139,7 @@ def _clean_row(row: str) -> str:
 def _normalise_chars(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x0b", "\n")
+    text = text.replace("\x85", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import string
 
 from corpus.errors import UnreadableFile
 
@@ -15,11 +16,25 @@ _WESTERN = frozenset("“”‘’–—…•·©®™°±×€£¥§¶éèêë
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
 _ASCII = re.compile(r"[\x00-\x7f]")
+# Printable ASCII, ending in a backslash escape that escape codecs reject.
+_PROBE = (string.ascii_letters + string.digits + string.punctuation.replace("\\", "")
+          + " \t\n\r\\u").encode("ascii")
 
 
 def looks_binary(data: bytes) -> bool:
     """NUL bytes in the first 8 KiB: no text file of ours has them (UTF-16 aside)."""
     return b"\x00" in data[:8192]
+
+
+def ascii_compatible(encoding: str) -> bool:
+    """Whether `encoding` reads ASCII bytes as ASCII, as any charset a page can declare in its
+    own (ASCII) markup must. Rules out what a hostile or mistaken page may name: UTF-16/32
+    without a BOM (decodes any bytes), UTF-7 and `unicode_escape` (yield lone surrogates from
+    ASCII), EBCDIC, and names that are not text encodings at all."""
+    try:
+        return _PROBE.decode(encoding) == _PROBE.decode("ascii")
+    except (LookupError, UnicodeError):
+        return False
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
@@ -39,11 +54,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     # Strict UTF-8 almost never decodes anything else, so it goes before a declared charset,
     # which saved pages often get wrong.
     for enc in ("utf-8-sig", declared):
-        if not enc:
+        if not enc or not ascii_compatible(enc):
             continue
         try:
             return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     best: tuple[float, str] | None = None
     for enc in _LEGACY:

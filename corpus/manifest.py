@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.clean import clean_field
 from corpus.dates import parse_date
 from corpus.model import Skipped
 
@@ -82,7 +82,7 @@ def normalise_meta(raw: Mapping[str, object]) -> tuple[dict[str, str], list[str]
         if isinstance(value, dt.datetime):
             value = value.date()
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
-        text = unicodedata.normalize("NFC", " ".join(text.split()))
+        text = clean_field(text)
         if not text:
             continue
         if key == "date":

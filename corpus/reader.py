@@ -7,12 +7,11 @@ reported in `skipped` with a one-line reason and the rest of the corpus is still
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from corpus.clean import clean_text
+from corpus.clean import clean_field, clean_text
 from corpus.dates import infer_date
 from corpus.errors import CorpusError, UnreadableFile
 from corpus.formats import BINARY_SUFFIXES, SUFFIXES, extract
@@ -86,11 +85,11 @@ def read_release(path: Path, meta: Mapping[str, object] | None = None) -> Releas
         raise UnreadableFile("no text left after removing markup and page furniture")
     given, _ = normalise_meta(meta or {})
     fields = {**doc.meta, **given}
-    title = fields.get("title") or infer_title(doc.headings, text) or path.stem
+    title = clean_field(fields.get("title") or infer_title(doc.headings, text) or "") or path.stem
     return Release(
         id=path.stem,
         text=text,
-        title=unicodedata.normalize("NFC", title),
+        title=title,
         lang=fields.get("lang") or infer_lang(text),
         publisher=fields.get("publisher"),
         date=fields.get("date") or infer_date(text),
