@@ -17,7 +17,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 def extract_pdf(data: bytes) -> Extracted:
     """Extract the text layer with pypdf; a scanned PDF without one is unreadable for us."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable PDFs are common
     try:
@@ -27,8 +26,10 @@ def extract_pdf(data: bytes) -> Extracted:
         pages = [page.extract_text() or "" for page in reader.pages]
     except UnreadableFile:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as e:
-        raise UnreadableFile(f"unreadable PDF: {str(e) or type(e).__name__}") from e
+    except Exception as e:  # pypdf on a damaged file raises more than its own errors
+        # (NotImplementedError for a garbled filter name, AssertionError, IndexError, ...)
+        detail = " ".join(str(e).split())[:200] or type(e).__name__
+        raise UnreadableFile(f"unreadable PDF: {detail}") from e
     text = "\n\n".join(reflow(p) for p in pages if p.strip())
     if not text.strip():
         raise UnreadableFile("PDF has no text layer (scanned image?)")

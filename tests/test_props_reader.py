@@ -174,7 +174,14 @@ def broken_pdf(draw: st.DrawFn) -> bytes:
     data = bytearray(make_pdf(pages, compress=draw(st.booleans())))
     for _ in range(draw(st.integers(0, 4))):
         at = draw(st.integers(0, len(data) - 1))
-        data[at] = draw(st.integers(0, 255))
+        how = draw(st.sampled_from(["set", "delete", "insert"]))
+        if how == "set":
+            data[at] = draw(st.integers(0, 255))
+        elif how == "delete":
+            del data[at : at + draw(st.integers(1, 20))]
+        else:
+            data[at:at] = draw(st.sampled_from([b"R", b" 0 R", b"<<", b">>", b"[", b"(", b"/",
+                                                b"999999999", b"-1", b"obj", b"stream"]))
     cut = draw(st.integers(0, len(data)))
     return bytes(data[:cut])
 
@@ -440,3 +447,16 @@ def test_unclosed_table_cells_are_not_repeated(tmp_path: Path) -> None:
     page = b"<body><p>Results:</p><table><tr><td>a<td>b<td>c<tr><td>d</table></body>"
     release = read_one(tmp_path, "t.html", page)
     assert release is not None and release.text == "Results:\n\na\tb\tc\nd"
+
+
+def test_pdf_with_a_garbled_filter_name_is_unreadable(tmp_path: Path) -> None:
+    """Found by fuzzing the PDF path: pypdf raises NotImplementedError ("Unsupported filter")
+    for a damaged /FlateDecode, which escaped read_corpus."""
+    data = make_pdf([["Acme signs an MOU."]], compress=True).replace(b"/FlateDecode",
+                                                                      b"/FlateDecodX")
+    assert read_one(tmp_path, "garbled.pdf", data) is None
+    (tmp_path / "good.txt").write_text("Beta signs too.")
+    result = read_corpus(tmp_path)
+    assert [r.id for r in result.releases] == ["good"]
+    assert [Path(s.path).name for s in result.skipped] == ["garbled.pdf"]
+    assert result.skipped[0].reason.startswith("unreadable PDF: ")
