@@ -44,6 +44,8 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
            releases: Mapping[str, Release], bm25: BM25Index) -> Verdict:
     if not chosen:
         return Verdict(True, "no evidence")
+    if not terms.tokens and not terms.names:  # "a", "🧬", "...": nothing the evidence could fit
+        return Verdict(True, "nothing to search for in the question")
     unknown = {name for name, forms in terms.names if not _known(forms, bm25)}
     for phrase in terms.phrases:
         if all(word in unknown for word in phrase):

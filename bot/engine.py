@@ -22,6 +22,7 @@ from bot.lang import detect_lang
 from bot.messages import message
 from bot.metrics import Metrics
 from bot.question_kind import Kind, question_kind
+from bot.question_text import clean_question
 from bot.request_context import request_scope
 from bot.settings import Settings
 from bot.types import Answer, Citation, Question, Quote
@@ -193,6 +194,7 @@ class Engine:
         if len(text) > self.settings.max_question_chars:
             return Answer(kind="too_long", lang=lang, text=message(
                 "too_long", lang, n=len(text), limit=self.settings.max_question_chars))
+        text = clean_question(text)  # after the length check: that counts what was sent
         if is_help_request(text):
             return self.help(lang)
         state = self._current()
