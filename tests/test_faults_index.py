@@ -171,7 +171,7 @@ def _drop_last_line(path: Path) -> None:
 
 # name -> (file or folder inside the version, or "CURRENT"; how it is damaged; file named in
 # the error)
-DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
+DAMAGE: dict[str, tuple[str, Callable[[Path], object], str]] = {
     "truncated vectors": ("vectors/test_hash.faiss", _truncate, "vectors/test_hash.faiss"),
     "empty vectors": ("vectors/test_hash.faiss", _empty, "vectors/test_hash.faiss"),
     "garbled manifest": ("manifest.json", _garble_json, "manifest.json"),

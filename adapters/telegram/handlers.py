@@ -20,6 +20,7 @@ from adapters.telegram.feedback_keys import AnswerKeys, Asked
 from adapters.telegram.outbox import NO_PREVIEW, send_html, send_parts, typing
 from adapters.telegram.ratelimit import RateLimiter
 from adapters.telegram.render import esc, render_answer, render_help, render_sources
+from adapters.telegram.retry import MaybeDelivered
 from adapters.telegram.translate import (
     PLATFORM,
     BotIdentity,
@@ -215,6 +216,8 @@ class UserHandlers:
         self.engine.metrics.error(PLATFORM, "platform_api" if failed_call else "handler")
         log.error("update %s failed", update_id, exc_info=context.error)
         if not isinstance(update, Update) or update.message is None:
+            return
+        if isinstance(context.error, MaybeDelivered):  # the answer itself may be there
             return
         try:
             await send_html(

@@ -1,8 +1,9 @@
 """A fake Slack, on 127.0.0.1, for tests that drive the real slack-bolt App.
 
 `FakeSlackAPI` answers the Web API methods the bot calls (and `response_url` posts), records
-every call with its parsed body, and can be told to fail the next call of a method: a 429
-with Retry-After, or an `{"ok": false, "error": ...}` answer. `FakeSocketMode` is a local
+every call with its parsed body, and can be told to fail the next calls of a method: a 429
+with Retry-After, an `{"ok": false, "error": ...}` answer, an HTTP error status, a dropped
+connection or a slow answer; `down()`/`up()` refuse connections for a while. `FakeSocketMode` is a local
 WebSocket endpoint that `apps.connections.open` points the Socket Mode client at, so Socket
 Mode runs over a real socket too. `signed_headers` signs a request body the way Slack does.
 
@@ -67,6 +68,8 @@ class Call:
     method: str
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200  # what the fake answered; -1: it hung up without answering
+    ok: bool = True  # the call took effect (a message was posted)
 
     def text_everywhere(self) -> str:
         """The whole body as one string, to look for a title or a marker anywhere in it."""
@@ -81,6 +84,14 @@ class _Failure:
     status: int
     payload: dict[str, Any]
     headers: dict[str, str]
+    delay: float = 0.0  # seconds to wait before answering
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up waiting (see `slow_next`) has closed the connection
 
 
 class FakeSlackAPI:
@@ -93,6 +104,7 @@ class FakeSlackAPI:
         self._gates: dict[str, threading.Event] = {}
         self._ts = itertools.count(1)
         self.socket_mode_url: str | None = None
+        self._up = False
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -117,24 +129,42 @@ class FakeSlackAPI:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._handler = Handler
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        daemon=True, name="fake-slack-api")
+        self._port = int(self._server.server_address[1])
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def __enter__(self) -> FakeSlackAPI:
-        self._thread.start()
+        self._serve()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.down()
+
+    def _serve(self) -> None:
+        threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True,
+                         name="fake-slack-api").start()
+        self._up = True
+
+    def down(self) -> None:
+        """Stop listening: calls fail with "connection refused" until `up()`."""
+        if self._up:
+            self._up = False
+            self._server.shutdown()
+            self._server.server_close()
+
+    def up(self) -> None:
+        """Listen again, on the same port."""
+        if not self._up:
+            self._server = _Server(("127.0.0.1", self._port), self._handler)
+            self._server.daemon_threads = True
+            self._serve()
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._port
 
     @property
     def url(self) -> str:
@@ -158,8 +188,23 @@ class FakeSlackAPI:
                                      {"Retry-After": str(retry_after)}), times)
 
     def drop_next(self, method: str, times: int = 1) -> None:
-        """The next `times` calls of `method` get no answer: the connection is closed."""
+        """The next `times` calls of `method` get no answer: the connection is closed (and the
+        call has no effect)."""
         self._queue(method, _Failure(_DROP, {}, {}), times)
+
+    def error_next(self, method: str, status: int = 500, times: int = 1) -> None:
+        """The next `times` calls of `method` answer HTTP `status` (500, 503, ...), no effect."""
+        self._queue(method, _Failure(status, {"ok": False, "error": "internal_error"}, {}),
+                    times)
+
+    def slow_next(self, method: str, delay: float, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect at once but are answered only after
+        `delay` seconds: a client that times out first cannot tell it was delivered."""
+        self._queue(method, _Failure(200, {}, {}, delay), times)
+
+    def delivered(self, method: str) -> list[Call]:
+        """The calls of `method` that took effect (for posts: the messages users see)."""
+        return [c for c in self.calls(method) if c.ok]
 
     def hold(self, method: str) -> threading.Event:
         """Calls of `method` are recorded, then wait to be answered until the returned event
@@ -203,13 +248,18 @@ class FakeSlackAPI:
         else:
             method = path.removeprefix("/api/")
         with self._lock:
-            self._calls.append(Call(method, body, {k.lower(): v for k, v in headers.items()}))
             queued = self._failures.get(method)
             failure = queued.pop(0) if queued else None
+            slow = failure is not None and failure.status == 200 and failure.delay > 0
+            status = 200 if failure is None else failure.status
+            self._calls.append(Call(method, body, {k.lower(): v for k, v in headers.items()},
+                                    status=status, ok=failure is None or slow))
             gate = self._gates.get(method)
         if gate is not None:
             gate.wait(10)
-        if failure is not None:
+        if failure is not None and failure.delay:
+            time.sleep(failure.delay)
+        if failure is not None and not slow:
             return failure.status, failure.payload, failure.headers
         if method.startswith("respond/"):
             return 200, "ok", {}

@@ -2,17 +2,20 @@
 
 Answers `POST /bot<token>/<method>` like api.telegram.org does (the methods partnerbot uses),
 records every call with its decoded parameters, serves queued updates to `getUpdates` with
-Telegram's offset semantics and a short long-poll, and can be told to fail the next call of a
-method with flood control (429 + retry_after). Also builds update JSON of the shapes Telegram
+Telegram's offset semantics and a short long-poll, and can be told to fail the next calls of a
+method: flood control (429 + retry_after), a 400, an HTTP error status or a slow answer;
+`down()`/`up()` refuse connections for a while. Also builds update JSON of the shapes Telegram
 sends (with correct UTF-16 entity offsets), so tests read like the traffic they simulate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -160,6 +163,35 @@ class _Failure:
     status: int
     body: dict[str, Any]
     times: int
+    delay: float = 0.0  # status 200: take effect at once, answer after `delay` seconds
+
+
+class _Server(ThreadingHTTPServer):
+    """Remembers its open connections, so `hang_up` can close kept-alive ones too."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.connections: set[socket.socket] = set()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client gone away, or a connection cut by `hang_up`
+
+    def hang_up(self) -> None:
+        self.shutdown()
+        self.server_close()
+        for conn in list(self.connections):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 @dataclass
@@ -176,7 +208,9 @@ class FakeBotAPI:
     _holds: dict[str, list[Gate]] = field(default_factory=dict)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    _server: ThreadingHTTPServer | None = None
+    _server: _Server | None = None
+    _handler: type[BaseHTTPRequestHandler] | None = None
+    _port: int = 0
     _closed: bool = False
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -201,26 +235,37 @@ class FakeBotAPI:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._handler = Handler
+        self.up()
         return self
 
     def __exit__(self, *exc: object) -> None:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self.down()
+
+    def down(self) -> None:
+        """Stop listening and cut open connections: calls fail with "connection refused"
+        (or a dropped connection, if one was in flight) until `up()`."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.hang_up()
+
+    def up(self) -> None:
+        """Listen (again, on the same port after `down()`)."""
+        assert self._handler is not None, "use FakeBotAPI as a context manager"
+        if self._server is None:
+            self._server = _Server(("127.0.0.1", self._port), self._handler)
+            self._port = int(self._server.server_address[1])
+            threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            ).start()
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "use FakeBotAPI as a context manager"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        assert self._port, "use FakeBotAPI as a context manager"
+        return f"http://127.0.0.1:{self._port}"
 
     @property
     def base_url(self) -> str:
@@ -256,6 +301,21 @@ class FakeBotAPI:
         body = {"ok": False, "error_code": 400, "description": description}
         with self._cond:
             self._failures.setdefault(method, []).append(_Failure(400, body, times))
+
+    def error_next(
+        self, method: str, status: int = 500, times: int = 1, description: str = ""
+    ) -> None:
+        """Answer the next `times` calls of `method` with HTTP `status` (500, 502, ...); the
+        call has no effect."""
+        body = {"ok": False, "error_code": status, "description": description or "Internal Server Error"}
+        with self._cond:
+            self._failures.setdefault(method, []).append(_Failure(status, body, times))
+
+    def slow_next(self, method: str, delay: float, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect at once (a sent message is sent) but
+        are answered only after `delay` seconds: a client that times out first cannot tell."""
+        with self._cond:
+            self._failures.setdefault(method, []).append(_Failure(200, {}, times, delay))
 
     def hold_next(self, method: str) -> Gate:
         """Hold the next call of `method` until the returned gate is released."""
@@ -296,6 +356,7 @@ class FakeBotAPI:
             gate = holds.pop(0) if holds else None
         if gate is not None:
             gate.wait()
+        delay = 0.0
         with self._cond:
             failures = self._failures.get(method)
             if failures:
@@ -303,8 +364,18 @@ class FakeBotAPI:
                 failure.times -= 1
                 if failure.times <= 0:
                     failures.pop(0)
-                self._record(Call(method, params, failure.status))
-                return failure.status, failure.body
+                if failure.delay:
+                    delay = failure.delay
+                else:
+                    self._record(Call(method, params, failure.status))
+                    return failure.status, failure.body
+        if delay:
+            status, payload = self._answer(method, params)
+            time.sleep(delay)
+            return status, payload
+        return self._answer(method, params)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if params.get("parse_mode") == "HTML" and "text" in params:
             problem = html_problem(str(params["text"]))
             if problem is not None:  # Telegram refuses such a message outright
