@@ -155,6 +155,7 @@ def poll_until(app: Application, api: tg.FakeBotAPI, done: Any, timeout: float =
     callable) runs once polling has started."""
 
     async def run() -> None:
+        assert app.updater is not None
         async with app:
             await app.updater.start_polling(poll_interval=0, timeout=dtm.timedelta(seconds=1))
             await app.start()
