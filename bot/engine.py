@@ -66,6 +66,7 @@ class Engine:
         self.embedders = list(embedders)
         self._state = state
         self._reload_lock = threading.Lock()
+        self._swap_lock = threading.Lock()
         self._reloading = False
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(self.status)
@@ -119,8 +120,8 @@ class Engine:
         version = current_version(self.settings.index_dir) or ""
         try:
             index = load_index(self.settings.index_dir, self.embedders)
-            self._state = _State(index, Retriever(index, self.embedders))
-            log.info("now serving index %s", index.version)
+            if self._install(index):
+                log.info("now serving index %s", index.version)
         except Exception as exc:  # keep serving the old version
             self._unloadable = version
             log.error("could not load index version %s, still serving %s: %s", version,
@@ -132,9 +133,17 @@ class Engine:
         """Load the newest version now (tests and admin commands); returns its name."""
         latest = current_version(self.settings.index_dir)
         if latest and latest != self._state.index.version:
-            index = load_index(self.settings.index_dir, self.embedders)
-            self._state = _State(index, Retriever(index, self.embedders))
+            self._install(load_index(self.settings.index_dir, self.embedders))
         return self._state.index.version
+
+    def _install(self, index: LoadedIndex) -> bool:
+        """Serve `index` unless the served one is already what CURRENT names: a background
+        reload that finishes after `refresh()` must not put an older version back."""
+        with self._swap_lock:
+            if self._state.index.version == current_version(self.settings.index_dir):
+                return False
+            self._state = _State(index, Retriever(index, self.embedders))
+            return True
 
     def reindex(self, progress: Progress | None = None, rebuild: bool = False) -> BuildSummary:
         """Build a new version from settings.corpus_dir beside the old one and swap it in; the
