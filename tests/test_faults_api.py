@@ -238,3 +238,27 @@ def test_telegram_polling_through_an_outage_answers_queued_updates_once(
     api.queue_update(tg.update(message=tg.message(MPR_Q, chat_id=42)))
     poll_until(app, api, lambda a: len(answers(a)) >= 3, timeout=40, during=outage)
     assert sorted(c.params["chat_id"] for c in answers(api)) == ["42", "43", "44"]
+
+
+# ---- Slack slash commands: the reply goes to a response_url -------------------------------
+def test_slash_reply_survives_server_errors_and_is_posted_once(slack: Slack) -> None:
+    slack.bot.retry_backoff = 0.05
+    slack.api.error_next("respond/ask", 503, times=2)
+    slack.command(KANAGAWA_Q, key="ask")
+    slack.listeners.wait_idle(30)
+    assert [c.status for c in slack.api.calls("respond/ask")] == [503, 503, 200]
+    (reply,) = slack.api.delivered("respond/ask")
+    assert_cited_answer(reply, "Kanagawa")
+
+
+def test_slash_reply_dropped_after_sending_is_not_repeated(slack: Slack) -> None:
+    """slack_sdk's default handler would post it again: the user would see the answer twice."""
+    slack.bot.retry_backoff = 0.05
+    slack.api.drop_next("respond/ask")
+    slack.command(KANAGAWA_Q, key="ask")
+    slack.listeners.wait_idle(30)
+    assert len(slack.api.calls("respond/ask")) == 1
+    slack.command(KANAGAWA_Q, key="again")  # the next command is answered as usual
+    slack.listeners.wait_idle(30)
+    (reply,) = slack.api.delivered("respond/again")
+    assert_cited_answer(reply, "Kanagawa")

@@ -31,7 +31,7 @@ from adapters.slack.render import (
     render_status,
     render_text,
 )
-from adapters.slack.slack_calls import call_slack, with_retries
+from adapters.slack.slack_calls import call_slack, response_url_client, with_retries
 from adapters.slack.translate import (
     PLATFORM,
     Command,
@@ -59,6 +59,8 @@ WORKING_REACTION = "eyes"
 class SlackBot:
     """The listeners, holding what they share: engine, feedback store, memory of deliveries
     and of the threads the bot answered in, and the one reindex job."""
+
+    retry_backoff = 0.5  # seconds, doubling: replies to a response_url are retried too
 
     def __init__(self, engine: Engine, settings: Settings, feedback: FeedbackStore,
                  seen: KeyStore | None = None, threads: KeyStore | None = None,
@@ -185,9 +187,14 @@ class SlackBot:
         # Answers are for the whole channel (Slack shows the command above them); help and
         # admin output only for the one who asked.
         visibility = "in_channel" if cmd.kind == "ask" else "ephemeral"
+        if not respond.response_url:
+            log.warning("slash command without a response_url: no reply possible")
+            return
         try:
-            resp = respond(text=msg.text, blocks=msg.blocks, response_type=visibility,
-                           replace_original=False)
+            client = response_url_client(respond.response_url, respond.proxy, respond.ssl,
+                                         backoff=self.retry_backoff)
+            resp = client.send(text=msg.text, blocks=msg.blocks, response_type=visibility,
+                               replace_original=False)
             if resp.status_code != 200:
                 self.engine.metrics.error(PLATFORM, "platform_api")
                 log.warning("response_url answered HTTP %s: %s", resp.status_code, resp.body)

@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web import SlackResponse
+from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger("partnerbot.slack")
 
@@ -50,6 +51,10 @@ class ConnectionRetry(RetryHandler):
     (reactions, updates) are retried: repeating them changes nothing.
     """
 
+    def __init__(self, *args: Any, every_call_posts: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._every_call_posts = every_call_posts  # a response_url: every call is a post
+
     def _can_retry(self, *, state: RetryState, request: HttpRequest,
                    response: HttpResponse | None = None, error: Exception | None = None) -> bool:
         if error is None or response is not None:
@@ -57,7 +62,7 @@ class ConnectionRetry(RetryHandler):
         if isinstance(error, URLError):
             return True
         if isinstance(error, RemoteDisconnected | ConnectionResetError | TimeoutError):
-            if _method(request) in POSTS:
+            if self._every_call_posts or _method(request) in POSTS:
                 log.warning("Slack %s: %s after the request was sent; not repeated, as it may "
                             "have been delivered", _method(request), type(error).__name__)
                 return False
@@ -92,6 +97,22 @@ def with_retries(client: WebClient, rate_limit_retries: int = 3, retries: int = 
                               ServerErrorRetry(max_retry_count=retries, interval_calculator=pause),
                               ConnectionRetry(max_retry_count=retries, interval_calculator=pause)]
     return client
+
+
+def response_url_client(url: str, proxy: str | None = None, ssl: Any = None,
+                        retries: int = 5, backoff: float = 0.5) -> WebhookClient:
+    """A client for a slash command's `response_url`, with the retries of `with_retries`.
+
+    bolt's `respond` uses slack_sdk's default connection handler, which repeats a post whose
+    answer was lost; every call to a response_url posts a message, so none is repeated once
+    it may have arrived.
+    """
+    pause = BackoffRetryIntervalCalculator(backoff_factor=backoff)
+    return WebhookClient(url=url, proxy=proxy, ssl=ssl, retry_handlers=[
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetry(max_retry_count=retries, interval_calculator=pause),
+        ConnectionRetry(max_retry_count=retries, interval_calculator=pause,
+                        every_call_posts=True)])
 
 
 def call_slack(method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse | None:
