@@ -24,6 +24,11 @@ SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 BUTTON_VALUE_LIMIT = 2000
 FALLBACK_LIMIT = 3000  # notification text; Slack cuts at 40k, but nobody reads that much there
+# Parts of a source line, so that a line always fits a section and clipping it can never cut
+# through the `<url|title>` link markup (which would leave a dangling `<`).
+TITLE_LIMIT = 500
+META_LIMIT = 200
+URL_LIMIT = 2000
 
 ACTION_UP = "feedback_up"
 ACTION_DOWN = "feedback_down"
@@ -68,9 +73,15 @@ def clip(text: str, limit: int) -> str:
     return cut + "…"
 
 
+def _nonblank(text: str) -> str:
+    """Slack refuses a blank section (`invalid_blocks`) and a blank fallback (`no_text`)."""
+    return text if text.strip() else "…"
+
+
 def _section(text: str) -> Block:
-    return {"type": "section",
-            "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT), "verbatim": True}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(_nonblank(text),
+                                                                         SECTION_LIMIT),
+                                        "verbatim": True}}
 
 
 def _chunks(lines: Iterable[str], limit: int = SECTION_LIMIT) -> list[str]:
@@ -86,22 +97,25 @@ def _chunks(lines: Iterable[str], limit: int = SECTION_LIMIT) -> list[str]:
 
 
 def _safe_url(url: str | None) -> str | None:
-    if not url or not re.match(r"https?://", url) or any(c in url for c in "<>| \n"):
+    if not url or not re.match(r"https?://[^/\s]", url, re.I) or any(c in url for c in "<>| \n"):
         return None
-    return url.replace("&", "&amp;")
+    url = url[:5].lower() + url[5:]  # Slack links only a lower-case scheme
+    url = url.replace("&", "&amp;")
+    return url if len(url) <= URL_LIMIT else None
 
 
 def source_line(c: Citation) -> str:
     """`[n] <url|title> — publisher, date`; the file name stands in for a missing link."""
     url = _safe_url(c.url)
-    title = escape(c.title)
+    title = clip(escape(c.title.strip() or PurePath(c.source).name or c.doc_id), TITLE_LIMIT)
+    title = title or "…"
     head = f"<{url}|{title}>" if url else f"*{title}*"
-    meta = ", ".join(escape(p) for p in (c.publisher, c.date) if p)
+    meta = ", ".join(clip(escape(p), META_LIMIT) for p in (c.publisher, c.date) if p)
     parts = [f"[{c.n}] {head}"]
     if meta:
         parts.append(meta)
     if not url:  # the file name only: the server's directory layout is nobody's business
-        parts.append(escape(PurePath(c.source).name))
+        parts.append(clip(escape(PurePath(c.source).name), META_LIMIT))
     return " — ".join(parts)
 
 
@@ -112,14 +126,26 @@ def _quote_text(n: int, text: str) -> str:
 
 def feedback_value(answer: Answer, question: Question) -> str:
     """The button value: question, cited releases, request id, language, within 2000 chars.
-    The question is the only part of unbounded length, so it is what gets shortened."""
+
+    The question is what gets shortened; release ids are dropped from the end only when they
+    alone would not fit (twenty ids named after long file names can exceed the limit, and the
+    question could then never be cut short enough)."""
+
+    def dumps(payload: dict[str, object]) -> str:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
     ids = [c.doc_id for c in answer.citations][:20]
-    payload = {"q": question.text, "r": ids, "id": question.request_id, "l": answer.lang}
-    value = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    while len(value) > BUTTON_VALUE_LIMIT:
-        excess = len(value) - BUTTON_VALUE_LIMIT
-        payload["q"] = str(payload["q"])[: -max(excess, 1) - 1] + "…"
-        value = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    payload: dict[str, object] = {"q": "", "r": ids, "id": question.request_id[:100],
+                                  "l": answer.lang[:10]}
+    while ids and len(dumps(payload)) >= BUTTON_VALUE_LIMIT:  # room left for a "…" question
+        ids.pop()
+    q = question.text
+    payload["q"] = q
+    value = dumps(payload)
+    while len(value) > BUTTON_VALUE_LIMIT:  # ends: with q == "" the value fits (see above)
+        q = q[: max(len(q) - (len(value) - BUTTON_VALUE_LIMIT) - 1, 0)]
+        payload["q"] = q + "…"
+        value = dumps(payload)
     return value
 
 
@@ -151,7 +177,7 @@ def render_answer(answer: Answer, question: Question | None = None) -> SlackMess
     """Lead, quoted evidence (each ending in its `[n]`), examples, sources as links, and 👍/👎
     when there is a question to attach the feedback to and the reply is an answer or an
     abstention. Quotes beyond the 50-block budget are dropped, never the sources."""
-    head = [_section(escape(answer.text or " "))]
+    head = [_section(escape(answer.text))]
     tail: list[Block] = []
     if answer.examples:
         tail += [_section(t) for t in _chunks("• " + escape(e) for e in answer.examples)]
@@ -168,13 +194,13 @@ def render_answer(answer: Answer, question: Question | None = None) -> SlackMess
 
 def fallback_text(text: str) -> str:
     """The `text` field shown in notifications: escaped and short."""
-    return clip(escape(text), FALLBACK_LIMIT)
+    return clip(_nonblank(escape(text)), FALLBACK_LIMIT)
 
 
 def render_text(text: str) -> SlackMessage:
     """A one-section message of our own words (errors, refusals, progress)."""
     safe = escape(text)
-    return SlackMessage(text=clip(safe, FALLBACK_LIMIT), blocks=[_section(safe)])
+    return SlackMessage(text=fallback_text(text), blocks=[_section(safe)])
 
 
 def render_status(status: IndexStatus, lang: str = "en") -> SlackMessage:

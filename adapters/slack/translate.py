@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.question_text import clean_question
 from bot.types import Question
 
 PLATFORM = "slack"
@@ -87,7 +88,7 @@ def event_to_question(event: Mapping[str, Any], bot_user_id: str | None) -> Ques
     answer (a bot wrote it, it is housekeeping, or only the mention was left)."""
     if not is_answerable(event, bot_user_id):
         return None
-    text = unwrap_markup(str(event.get("text") or ""), bot_user_id)
+    text = clean_question(unwrap_markup(str(event.get("text") or ""), bot_user_id))
     if not text:
         return None
     return Question(text=text, user_id=str(event["user"]), platform=PLATFORM)
@@ -101,7 +102,7 @@ def thread_of(event: Mapping[str, Any]) -> str:
 def parse_command(payload: Mapping[str, Any]) -> Command:
     """`/partners` with no text or a help word is help; `reindex`/`status` are admin
     commands; anything else is a question."""
-    text = unwrap_markup(str(payload.get("text") or ""))
+    text = clean_question(unwrap_markup(str(payload.get("text") or "")))
     word = text.strip().lower()
     if not word or word in _HELP_WORDS:
         return Command("help", lang=_HELP_WORDS.get(word, "en"))

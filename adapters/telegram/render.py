@@ -50,11 +50,13 @@ def esc(text: str) -> str:
 
 
 def _safe_url(url: str | None) -> str | None:
-    return url if url and url.lower().startswith(("https://", "http://")) else None
+    """Web links with a host only: Telegram refuses a message whose link it cannot parse."""
+    return url if url and re.match(r"https?://[^/\s]\S*$", url, re.I) else None
 
 
 def _link(title: str, url: str | None) -> str:
     href = _safe_url(url)
+    title = title.strip() or href or "…"  # an empty <a></a> or <b></b> is refused
     return f'<a href="{esc(href)}">{esc(title)}</a>' if href else f"<b>{esc(title)}</b>"
 
 
@@ -115,6 +117,11 @@ def _pieces(text: str, budget: int) -> list[str]:
         if cost <= budget:
             current += token
             size += cost
+            continue
+        if token.isspace():  # whitespace longer than a message: never a message of its own
+            if current and size < budget:
+                current += " "
+                size += 1
             continue
         for ch in token:  # a single word longer than a message
             ch_cost = tg_len(esc(ch))

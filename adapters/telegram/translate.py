@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from telegram import Message, MessageEntity
 from telegram.constants import ChatType
 
+from bot.question_text import clean_question
 from bot.types import Question
 
 PLATFORM = "telegram"
@@ -51,11 +52,18 @@ def _is_private(message: Message) -> bool:
 
 
 def _cut_utf16(text: str, spans: list[tuple[int, int]]) -> str:
-    """Remove entity spans; Telegram's offsets count UTF-16 code units, not code points."""
-    data = text.encode("utf-16-le")
+    """Remove entity spans; Telegram's offsets count UTF-16 code units, not code points.
+    A span that splits a character (never from Telegram itself) drops the broken half."""
+    data = text.encode("utf-16-le", errors="surrogatepass")
     for offset, length in sorted(spans, reverse=True):
         data = data[: offset * 2] + data[(offset + length) * 2 :]
-    return data.decode("utf-16-le")
+    return data.decode("utf-16-le", errors="ignore")
+
+
+def _entity_text(text: str, offset: int, length: int) -> str:
+    """An entity's text; unlike `Message.parse_entity`, never raises on an offset that splits
+    a character."""
+    return _cut_utf16(text, [(0, offset), (offset + length, len(text) * 2)])
 
 
 def _split_command(text: str) -> tuple[str, str | None, str] | None:
@@ -81,11 +89,12 @@ def addressed_text(message: Message, bot: BotIdentity) -> str | None:
         name, target, rest = command
         if name != "ask" or (target is not None and target.lower() != bot.username.lower()):
             return None  # other commands have their own handlers; /ask@other_bot is not ours
-        return rest.strip()
+        return clean_question(rest)
     mentions = [
         (entity.offset, entity.length)
-        for entity, value in message.parse_entities([MessageEntity.MENTION]).items()
-        if value.lower() == "@" + bot.username.lower()
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION
+        and _entity_text(text, entity.offset, entity.length).lower() == "@" + bot.username.lower()
     ]
     replied = message.reply_to_message
     reply_to_bot = (
@@ -93,7 +102,7 @@ def addressed_text(message: Message, bot: BotIdentity) -> str | None:
     )
     if not (_is_private(message) or mentions or reply_to_bot):
         return None
-    return " ".join(_cut_utf16(text, mentions).split())
+    return clean_question(" ".join(_cut_utf16(text, mentions).split()))
 
 
 def to_question(message: Message, bot: BotIdentity) -> Question | None:
