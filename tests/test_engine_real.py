@@ -131,10 +131,10 @@ def test_eval_on_the_seed_set(real_index: Path, tmp_path: Path,
     result = json.loads(out)
     for key in METRICS:
         assert key in result
-    # measured 1.00 / 0.875 / 0.625 / 0.00 on the seed set: a regression guard, with some slack
+    # measured 1.00 / 0.875 / 0.75 / 0.00 on the seed set: a regression guard, with some slack
     assert result["recall_at_5"] >= 0.95
     assert result["answer_accuracy"] >= 0.8
-    assert result["abstain_rate_unanswerable"] >= 0.5
+    assert result["abstain_rate_unanswerable"] >= 0.7
     assert result["false_abstain_rate"] <= 0.1
     assert 0 < result["latency_ms_p50"] <= result["latency_ms_p95"] < 5000
     assert {"en", "ko"} <= set(result["by_lang"])
