@@ -48,11 +48,13 @@ class Settings:
     slack_app_token: str = ""
     slack_admins: frozenset[str] = frozenset()
     slack_port: int = 3000
+    slack_api_url: str = ""  # another Web API base URL (GovSlack, a proxy); "" = Slack's
     # Telegram
     telegram_bot_token: str = ""
     telegram_admins: frozenset[str] = frozenset()
     telegram_webhook_secret: str = ""
     telegram_rate_limit: int = 10  # questions per user per minute
+    telegram_api_url: str = ""  # a local Bot API server (telegram-bot-api); "" = Telegram's
     # service
     metrics_port: int = 9100  # /healthz and /metrics; 0 turns the endpoint off
     metrics_host: str = "127.0.0.1"

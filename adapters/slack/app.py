@@ -276,7 +276,9 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
         socket_mode = bool(settings.slack_app_token)
     if client is None:
         settings.require("slack_bot_token")
-        client = WebClient(token=settings.slack_bot_token)
+        client = WebClient(token=settings.slack_bot_token,
+                           base_url=settings.slack_api_url.rstrip("/") + "/"
+                           if settings.slack_api_url else WebClient.BASE_URL)
     if not socket_mode:
         settings.require("slack_signing_secret")
     with_retries(client)

@@ -55,6 +55,14 @@ def check_settings(settings: Settings, webhook_url: str | None = None) -> None:
     check_redis(settings)  # several replicas: their shared memory must be there from the start
 
 
+def _bot_api(url: str) -> str | None:
+    """PTB wants the base URL up to `/bot` (it appends the token); accept it with or without."""
+    if not url:
+        return None
+    url = url.rstrip("/")
+    return url if url.endswith("/bot") else url + "/bot"
+
+
 def serve_telegram(
     settings: Settings,
     engine: Engine,
@@ -71,7 +79,8 @@ def serve_telegram(
     the token, which must never reach a terminal or a log."""
     check_settings(settings, webhook_url)
     options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None
-    application = build_application(engine, settings, base_url=base_url)
+    application = build_application(engine, settings,
+                                    base_url=base_url or _bot_api(settings.telegram_api_url))
     try:
         if options is None:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
