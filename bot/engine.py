@@ -59,8 +59,6 @@ class _State:
 class Engine:
     """Thread-safe; picks up a newer index version between questions."""
 
-    _unloadable = ""  # a version that failed to load: not retried on every question
-
     def __init__(self, settings: Settings, embedders: Sequence[Embedder], state: _State) -> None:
         self.settings = settings
         self.embedders = list(embedders)
@@ -68,6 +66,7 @@ class Engine:
         self._reload_lock = threading.Lock()
         self._swap_lock = threading.Lock()
         self._reloading = False
+        self._unloadable = ""  # a version that failed to load: not retried on every question
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(self.status)
 

@@ -4,40 +4,23 @@ Real Slack and Telegram apps against the fake APIs, real engine."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import io
 import json
 import logging
 import re
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt.request import BoltRequest
-from slack_sdk import WebClient
-from telegram import Update
 
 from adapters.logs import configure_logging
-from adapters.slack.app import build_app
-from adapters.telegram.app import build_application
 from bot.engine import Engine
-from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from bot.types import Question
-from tests.fakes import telegram_api as tg
-from tests.fakes.slack_api import (
-    FakeSlackAPI,
-    TrackingExecutor,
-    event_callback,
-    message_event,
-    signed_headers,
-)
-from tests.fakes.telegram_api import FakeBotAPI
+from tests.drive import ask_slack, ask_telegram
 
-SECRET = "logs-signing-secret"
 ANSWERABLE = "When did the MOU between LINK-J and Medicen Paris Region take effect?"
 # abstains, and the engine's reason for it quotes the question's words
 UNKNOWN_PARTY = "Did LINK-J sign an agreement with Zorblax Therapeutics?"
@@ -64,44 +47,12 @@ def captured() -> Iterator[Any]:
     root.setLevel(level)
 
 
-def ask_slack(engine: Engine, settings: Settings, *questions: str) -> FakeSlackAPI:
-    cfg = dataclasses.replace(settings, slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
-    listeners = TrackingExecutor()
-    with FakeSlackAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
-        app = build_app(engine, cfg, feedback=store, listener_executor=listeners,
-                        client=WebClient(token="xoxb-test", base_url=api.url))
-        for n, text in enumerate(questions, 1):
-            raw = json.dumps(event_callback(message_event(text, mention=True)))
-            app.dispatch(BoltRequest(body=raw, headers=signed_headers(SECRET, raw)))
-            api.wait_for("chat.postMessage", count=n)
-            listeners.wait_idle()
-    listeners.shutdown()
-    return api
-
-
-def ask_telegram(engine: Engine, settings: Settings, *questions: str) -> FakeBotAPI:
-    cfg = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
-    with FakeBotAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
-        app = build_application(engine, cfg, base_url=api.base_url,
-                                base_file_url=api.base_file_url, feedback=store)
-
-        async def run() -> None:
-            async with app:
-                for n, text in enumerate(questions):
-                    data = tg.update(message=tg.message(text, chat_id=60 + n, user_id=60 + n))
-                    await app.process_update(Update.de_json(data, app.bot))
-
-        asyncio.run(run())
-    assert len(api.sent()) == len(questions)
-    return api
-
-
 def test_json_lines_parse_and_carry_the_request_id_of_the_question(
     captured: Any, engine: Engine, settings: Settings
 ) -> None:
     buffer = captured(dataclasses.replace(settings, log_json=True))
     ask_slack(engine, settings, UNKNOWN_PARTY)
-    ask_telegram(engine, settings, ANSWERABLE)
+    assert len(ask_telegram(engine, settings, ANSWERABLE).sent()) == 1
     lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
     assert lines and all({"ts", "level", "logger", "message", "request_id"} <= set(e)
                          for e in lines)
@@ -132,18 +83,8 @@ def test_exception_lines_carry_the_traceback_as_exc(
     captured: Any, engine: Engine, settings: Settings
 ) -> None:
     buffer = captured(dataclasses.replace(settings, log_json=True), logging.WARNING)
-    cfg = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
-    with FakeBotAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
-        api.reject_next("sendMessage", "Bad Request: message thread not found")
-        app = build_application(engine, cfg, base_url=api.base_url,
-                                base_file_url=api.base_file_url, feedback=store)
-
-        async def run() -> None:
-            async with app:
-                data = tg.update(message=tg.message(ANSWERABLE))
-                await app.process_update(Update.de_json(data, app.bot))
-
-        asyncio.run(run())
+    ask_telegram(engine, settings, ANSWERABLE, prepare=lambda api: api.reject_next(
+        "sendMessage", "Bad Request: message thread not found"))
     lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
     (failed,) = [e for e in lines if e["message"].endswith(" failed")]
     assert failed["level"] == "ERROR" and failed["logger"] == "partnerbot.telegram"
@@ -173,7 +114,7 @@ def test_question_text_stays_out_of_every_line_when_turned_off(
     buffer = captured(quiet)
     questions = (UNKNOWN_PARTY, KOREAN, ANSWERABLE)
     ask_slack(engine, quiet, *questions)
-    ask_telegram(engine, quiet, *questions)
+    assert len(ask_telegram(engine, quiet, *questions).sent()) == len(questions)
     text = buffer.getvalue()
     assert text.count("answered ") == 3  # the summary lines are there, without the text
     assert "abstaining" in text

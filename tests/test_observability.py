@@ -3,7 +3,6 @@ engine, the slack-bolt App and the python-telegram-bot Application against the f
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import shutil
@@ -11,36 +10,20 @@ import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from slack_bolt.request import BoltRequest
-from slack_sdk import WebClient
-from telegram import Update
 
 from adapters.health import HealthServer, health_endpoint
-from adapters.slack.app import SlackBot, build_app
-from adapters.telegram.app import build_application
 from bot.engine import Engine
-from bot.feedback import FeedbackStore
 from bot.settings import Settings, SettingsError, load_settings
 from bot.types import Question
 from tests.conftest import HashEmbedder
-from tests.fakes import telegram_api as tg
-from tests.fakes.slack_api import (
-    FakeSlackAPI,
-    TrackingExecutor,
-    event_callback,
-    message_event,
-    signed_headers,
-)
-from tests.fakes.telegram_api import FakeBotAPI
+from tests.drive import ask_slack, ask_telegram
 
 ANSWERABLE = "When did the MOU between LINK-J and Medicen Paris Region take effect?"
 OFF_TOPIC = "What is the best recipe for kimchi stew?"
-SECRET = "observability-signing-secret"
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -103,33 +86,10 @@ def test_metrics_count_questions_through_both_platforms(
     assert value(before, "partnerbot_index_passages") == engine.status().passages
 
     # Telegram: one answered question and one the releases do not cover
-    tg_settings = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
-    with FakeBotAPI() as api, closing(FeedbackStore(tg_settings.feedback_db)) as store:
-        app = build_application(engine, tg_settings, base_url=api.base_url,
-                                base_file_url=api.base_file_url, feedback=store)
-
-        async def run() -> None:
-            async with app:
-                for n, text in enumerate((ANSWERABLE, OFF_TOPIC)):
-                    data = tg.update(message=tg.message(text, chat_id=40 + n, user_id=40 + n))
-                    await app.process_update(Update.de_json(data, app.bot))
-
-        asyncio.run(run())
-        assert len(api.sent()) == 2
+    assert len(ask_telegram(engine, settings, ANSWERABLE, OFF_TOPIC).sent()) == 2
 
     # Slack: one mention, answered in its thread
-    slack_settings = dataclasses.replace(settings, slack_bot_token="xoxb-test",
-                                         slack_signing_secret=SECRET)
-    listeners = TrackingExecutor()
-    with FakeSlackAPI() as slack, closing(FeedbackStore(slack_settings.feedback_db)) as store:
-        bot = SlackBot(engine, slack_settings, store)
-        slack_app = build_app(engine, slack_settings, bot=bot, listener_executor=listeners,
-                              client=WebClient(token="xoxb-test", base_url=slack.url))
-        raw = json.dumps(event_callback(message_event(ANSWERABLE, mention=True)))
-        slack_app.dispatch(BoltRequest(body=raw, headers=signed_headers(SECRET, raw)))
-        slack.wait_for("chat.postMessage")
-        listeners.wait_idle()
-    listeners.shutdown()
+    ask_slack(engine, settings, ANSWERABLE)
 
     engine.answer(Question("help", platform="cli"))
     after = samples(get(url)[2])
@@ -146,31 +106,11 @@ def test_metrics_count_questions_through_both_platforms(
 
 
 def test_platform_api_failures_are_counted_as_errors(engine: Engine, settings: Settings) -> None:
-    tg_settings = dataclasses.replace(settings, telegram_bot_token=tg.TOKEN)
-    with FakeBotAPI() as api, closing(FeedbackStore(tg_settings.feedback_db)) as store:
-        api.reject_next("sendMessage", "Bad Request: message thread not found")
-        app = build_application(engine, tg_settings, base_url=api.base_url,
-                                base_file_url=api.base_file_url, feedback=store)
+    ask_telegram(engine, settings, ANSWERABLE, prepare=lambda api: api.reject_next(
+        "sendMessage", "Bad Request: message thread not found"))
 
-        async def run() -> None:
-            async with app:
-                data = tg.update(message=tg.message(ANSWERABLE))
-                await app.process_update(Update.de_json(data, app.bot))
-
-        asyncio.run(run())
-
-    slack_settings = dataclasses.replace(settings, slack_bot_token="xoxb-test",
-                                         slack_signing_secret=SECRET)
-    listeners = TrackingExecutor()
-    with FakeSlackAPI() as slack, closing(FeedbackStore(slack_settings.feedback_db)) as store:
-        slack.fail_next("chat.postMessage", "channel_not_found")
-        slack_app = build_app(engine, slack_settings, feedback=store, listener_executor=listeners,
-                              client=WebClient(token="xoxb-test", base_url=slack.url))
-        raw = json.dumps(event_callback(message_event(ANSWERABLE, mention=True)))
-        slack_app.dispatch(BoltRequest(body=raw, headers=signed_headers(SECRET, raw)))
-        slack.wait_for("reactions.remove")
-        listeners.wait_idle()
-    listeners.shutdown()
+    ask_slack(engine, settings, ANSWERABLE, until="reactions.remove",
+              prepare=lambda api: api.fail_next("chat.postMessage", "channel_not_found"))
 
     page = samples(engine.metrics.exposition().decode())
     assert value(page, "partnerbot_errors_total", platform="telegram", kind="platform_api") == 1

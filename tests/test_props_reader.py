@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import os
 import unicodedata
-import zlib
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -23,6 +22,7 @@ from corpus.decode import decode_bytes
 from corpus.errors import CorpusError, UnreadableFile
 from corpus.model import Release
 from corpus.reader import read_corpus, read_release
+from tests.pdfs import make_pdf
 
 # PROPS_SCALE=20 python -m pytest tests/test_props_*.py  hunts harder (minutes, not seconds).
 SCALE = int(os.environ.get("PROPS_SCALE", "1"))
@@ -32,47 +32,6 @@ FEW = settings(deadline=None, max_examples=15 * SCALE,
                suppress_health_check=[HealthCheck.too_slow])
 
 SUFFIXES = (".txt", ".md", ".html", ".pdf")
-
-
-# -- a real PDF, written by hand -----------------------------------------------------------
-
-
-def make_pdf(pages: list[list[str]], compress: bool = False) -> bytes:
-    """A PDF with one page per entry, each line of ASCII text drawn in Helvetica."""
-
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages)))
-    font = 3 + 2 * len(pages)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids.encode(), len(pages))]
-    for i, lines in enumerate(pages):
-        ops = "".join(f"({esc(line)}) Tj T* " for line in lines)
-        stream = f"BT /F1 11 Tf 14 TL 72 720 Td {ops}ET".encode("latin-1")
-        filt = b""
-        if compress:
-            stream, filt = zlib.compress(stream), b" /Filter /FlateDecode"
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                       b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font))
-        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(stream), filt) + stream
-                       + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-                   b"/Encoding /WinAnsiEncoding >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
-# -- what "clean" means ---------------------------------------------------------------------
 
 
 def garbage(text: str, allowed: str = "\n\t") -> list[str]:

@@ -70,6 +70,10 @@ class _Shared:
     def _key(self, key: str) -> str:
         return f"{self._prefix}:{key}"
 
+    def _claim(self, key: str, ttl_ms: int) -> bool:
+        """One atomic `SET NX PX`: True for the first caller on any replica."""
+        return bool(self._redis.set(self._key(key), 1, nx=True, px=ttl_ms))
+
     def _call(self, shared: Callable[[], T], local: Callable[[], T]) -> T:
         if not self._outage.should_try():
             return local()
@@ -92,9 +96,8 @@ class RedisKeyStore(_Shared):
         self._fallback = fallback
 
     def claim(self, key: str) -> bool:
-        return self._call(
-            lambda: bool(self._redis.set(self._key(key), 1, nx=True, px=self._ttl_ms)),
-            lambda: self._fallback.claim(key))
+        return self._call(lambda: self._claim(key, self._ttl_ms),
+                          lambda: self._fallback.claim(key))
 
     def __contains__(self, key: object) -> bool:
         return self._call(lambda: bool(self._redis.exists(self._key(str(key)))),
@@ -112,10 +115,8 @@ class RedisUpdateDedupe(_Shared):
         self._fallback = fallback
 
     def first_time(self, update_id: int) -> bool:
-        return self._call(
-            lambda: bool(self._redis.set(self._key(str(update_id)), 1, nx=True,
-                                         px=self._ttl_ms)),
-            lambda: self._fallback.first_time(update_id))
+        return self._call(lambda: self._claim(str(update_id), self._ttl_ms),
+                          lambda: self._fallback.first_time(update_id))
 
 
 class RedisRateLimiter(_Shared):
