@@ -4,7 +4,7 @@ test:
 	python -m pytest -q
 
 lint:
-	ruff check bot retrieval corpus adapters tests benchmarks
+	ruff check partnerbot bot retrieval corpus adapters tests benchmarks
 	mypy
 
 bench:

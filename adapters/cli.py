@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.settings import Settings, SettingsError, load_settings
+from partnerbot.bot.settings import Settings, SettingsError, load_settings
 
 EPILOG = """\
 examples:
@@ -71,7 +71,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _engine(settings: Settings, quiet: bool = False) -> Any:
-    from bot.engine import Engine
+    from partnerbot.bot.engine import Engine
 
     with progress_bar(not quiet) as update:
         return Engine.open(settings, progress=update)
@@ -79,7 +79,7 @@ def _engine(settings: Settings, quiet: bool = False) -> Any:
 
 # ---- commands -------------------------------------------------------------------------
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.types import Question
+    from partnerbot.bot.types import Question
 
     settings = _settings(args)
     engine = _engine(settings, quiet=args.json)
@@ -93,7 +93,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.types import Question
+    from partnerbot.bot.types import Question
 
     settings = _settings(args)
     engine = _engine(settings)
@@ -111,8 +111,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from retrieval.embedders import make_embedder
-    from retrieval.index import build_index
+    from partnerbot.retrieval.embedders import make_embedder
+    from partnerbot.retrieval.index import build_index
 
     settings = _settings(args)
     embedders = [make_embedder(n, settings.st_model) for n in settings.embedders]
@@ -155,7 +155,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
 
-    from bot.evaluation import EvalError, read_qa
+    from partnerbot.bot.evaluation import EvalError, read_qa
 
     try:
         cases = read_qa(Path(args.qa))
@@ -168,7 +168,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _run_eval(args: argparse.Namespace, cases: list[Any], scratch: Path) -> int:
     """The corpus may be a release folder or an eval set (docs/ beside docs.jsonl): the
     reader takes both."""
-    from bot.evaluation import evaluate
+    from partnerbot.bot.evaluation import evaluate
 
     index_dir = Path(args.index) if args.index else scratch / "index"
     settings = load_settings(corpus_dir=Path(args.corpus), index_dir=index_dir)
@@ -205,7 +205,7 @@ def _run_eval(args: argparse.Namespace, cases: list[Any], scratch: Path) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from bot.feedback import FeedbackStore
+    from partnerbot.bot.feedback import FeedbackStore
 
     settings = _settings(args)
     if not settings.feedback_db.exists():
@@ -225,15 +225,15 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from adapters.health import health_endpoint
+    from partnerbot.adapters.health import health_endpoint
 
     settings = _settings(args)
     if args.platform == "slack":
-        from adapters.slack.serve import check_settings as check_slack
+        from partnerbot.adapters.slack.serve import check_settings as check_slack
 
         check_slack(settings)
     else:
-        from adapters.telegram.serve import check_settings
+        from partnerbot.adapters.telegram.serve import check_settings
 
         check_settings(settings, args.webhook)
     # /healthz answers "starting" while the index opens (or is built), "ok" after
@@ -242,11 +242,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if health is not None:
             health.attach(engine)
         if args.platform == "slack":
-            from adapters.slack.serve import serve_slack
+            from partnerbot.adapters.slack.serve import serve_slack
 
             serve_slack(settings, engine)
         else:
-            from adapters.telegram.serve import serve_telegram
+            from partnerbot.adapters.telegram.serve import serve_telegram
 
             serve_telegram(settings, engine, webhook_url=args.webhook, listen=args.listen,
                            port=args.port)
@@ -322,11 +322,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from adapters.logs import configure_logging
-    from adapters.redact import Redactor
-    from corpus.reader import CorpusError
-    from retrieval.embedders import EmbedderError
-    from retrieval.index import IndexError_
+    from partnerbot.adapters.logs import configure_logging
+    from partnerbot.adapters.redact import Redactor
+    from partnerbot.corpus.reader import CorpusError
+    from partnerbot.retrieval.embedders import EmbedderError
+    from partnerbot.retrieval.index import IndexError_
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
-from bot.metrics import CONTENT_TYPE, Metrics
-from bot.settings import Settings, SettingsError
-from bot.types import IndexStatus
+from partnerbot.bot.metrics import CONTENT_TYPE, Metrics
+from partnerbot.bot.settings import Settings, SettingsError
+from partnerbot.bot.types import IndexStatus
 
 log = logging.getLogger("partnerbot.health")
 

@@ -12,9 +12,9 @@ import logging
 import sys
 from typing import IO, Any
 
-from adapters.redact import Redactor
-from bot.request_context import current_request_id
-from bot.settings import Settings
+from partnerbot.adapters.redact import Redactor
+from partnerbot.bot.request_context import current_request_id
+from partnerbot.bot.settings import Settings
 
 OUR_LOGGERS = "partnerbot"
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
-from bot.request_context import current_question
-from bot.settings import Settings
+from partnerbot.bot.request_context import current_question
+from partnerbot.bot.settings import Settings
 
 MASK = "[REDACTED]"
 QUESTION_MASK = "[question]"

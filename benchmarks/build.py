@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import Stopwatch
-from retrieval.embedders.base import Embedder
-from retrieval.index import build_index, load_index
+from partnerbot.retrieval.embedders.base import Embedder
+from partnerbot.retrieval.index import build_index, load_index
 
 
 def _every(items: list[str], sample: int | None) -> list[str]:

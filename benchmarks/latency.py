@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 
 from benchmarks.measure import QA_FILE, load_questions, peak_rss_mb, percentile, rusage_maxrss_mb
-from bot.engine import Engine
-from bot.settings import BUNDLED_CORPUS, load_settings
-from bot.types import Question
-from retrieval import retriever as retriever_module
-from retrieval.vector_store import FaissStore
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.bot.types import Question
+from partnerbot.retrieval import retriever as retriever_module
+from partnerbot.retrieval.vector_store import FaissStore
 
 # Candidates the retriever asks each vector store for; the bare path asks for as many.
 CANDIDATES: int = getattr(retriever_module, "CANDIDATES", 50)

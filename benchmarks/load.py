@@ -47,12 +47,12 @@ from benchmarks.load_adapters import (
 from benchmarks.load_corpus import VARIANT_QUESTIONS, Versions, write_new, write_old
 from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine, percentile
 from benchmarks.table import fmt, render
-from bot.engine import Engine
-from bot.messages import message
-from bot.settings import BUNDLED_CORPUS, load_settings
-from bot.types import Question
-from retrieval.embedders import Embedder, make_embedder
-from retrieval.index import build_index
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.bot.types import Question
+from partnerbot.retrieval.embedders import Embedder, make_embedder
+from partnerbot.retrieval.index import build_index
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
 
 ADAPTERS = ("slack", "telegram")

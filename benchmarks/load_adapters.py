@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from adapters.slack.app import SlackBot, build_app
-from adapters.slack.reindex import Reindexer
-from adapters.slack.serve import EVENTS_PATH, make_http_server
-from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.messages import message
-from bot.settings import Settings
+from partnerbot.adapters.slack.app import SlackBot, build_app
+from partnerbot.adapters.slack.reindex import Reindexer
+from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
+from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import Settings
 from tests.fakes import slack_api as fake_slack
 from tests.fakes import telegram_api as fake_tg
 

@@ -17,12 +17,12 @@ import numpy as np
 
 from benchmarks.measure import Stopwatch
 from benchmarks.synth import SeedVectors, copies_for, prefill_cache, tag_lines, write_tiled_corpus
-from corpus.model import Release
-from corpus.reader import read_corpus, read_release
-from retrieval.chunking import chunk_release
-from retrieval.embedders.base import Embedder
-from retrieval.index import build_index
-from retrieval.passage import Passage
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import read_corpus, read_release
+from partnerbot.retrieval.chunking import chunk_release
+from partnerbot.retrieval.embedders.base import Embedder
+from partnerbot.retrieval.index import build_index
+from partnerbot.retrieval.passage import Passage
 
 NEW_RELEASE = "zz-new-release"
 

@@ -31,10 +31,10 @@ from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine
 from benchmarks.reindex import incremental_reindex
 from benchmarks.synth import NOISE, SeedVectors, dir_size_mb, write_tiled_index
 from benchmarks.table import fmt, render
-from bot.settings import BUNDLED_CORPUS, load_settings
-from retrieval.embedders import Embedder, make_embedder
-from retrieval.index import load_index
-from retrieval.vector_store import APPROX_THRESHOLD
+from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.retrieval.embedders import Embedder, make_embedder
+from partnerbot.retrieval.index import load_index
+from partnerbot.retrieval.vector_store import APPROX_THRESHOLD
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_OVERHEAD = 0.5  # issue 2: the engine adds at most 50% on top of the bare path
@@ -141,7 +141,7 @@ def _latency_subprocess(index_dir: Path, cfg: Config, compare: bool) -> dict[str
 
 def _latency_in_process(index_dir: Path, cfg: Config, embs: Sequence[Embedder],
                         compare: bool) -> dict[str, Any]:
-    from bot.engine import Engine
+    from partnerbot.bot.engine import Engine
 
     settings = load_settings(env={}, corpus_dir=cfg.corpus, index_dir=index_dir,
                              data_dir=index_dir.parent / "data")

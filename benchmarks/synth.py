@@ -10,7 +10,7 @@ real ones. So the seed corpus is embedded once (by the real build) and tiled:
   each passage, so texts, ids and BM25 documents are all distinct, and its vectors are the
   seed vectors plus Gaussian noise (relative norm `noise`), renormalised.
 
-The result is written in the layout `retrieval.index.load_index` reads (manifest, releases,
+The result is written in the layout `partnerbot.retrieval.index.load_index` reads (manifest, releases,
 passages, vectors/<slug>.faiss, bm25/, lexicon.json, sentences.npy, CURRENT), using the
 index's own public pieces (FaissStore.build, BM25Index.build, Lexicon.build).
 """
@@ -28,15 +28,15 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.model import Release
-from retrieval.embedding_cache import EmbeddingCache
-from retrieval.index import FORMAT_VERSION, LoadedIndex
-from retrieval.index import _slug as slug  # the file name load_index looks for
-from retrieval.lexical import BM25Index
-from retrieval.lexicon import Lexicon
-from retrieval.passage import Passage, content_key
-from retrieval.tokenize import TOKENIZER_NAME
-from retrieval.vector_store import FaissStore
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.embedding_cache import EmbeddingCache
+from partnerbot.retrieval.index import FORMAT_VERSION, LoadedIndex
+from partnerbot.retrieval.index import _slug as slug  # the file name load_index looks for
+from partnerbot.retrieval.lexical import BM25Index
+from partnerbot.retrieval.lexicon import Lexicon
+from partnerbot.retrieval.passage import Passage, content_key
+from partnerbot.retrieval.tokenize import TOKENIZER_NAME
+from partnerbot.retrieval.vector_store import FaissStore
 
 NOISE = 0.5  # |noise| / |vector|: a copy's cosine to its original is about 1/sqrt(1 + 0.25)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.evidence import Evidence, QuestionTerms
-from bot.question_kind import MUST_FIT, Kind
-from corpus.model import Release
-from retrieval.lexical import BM25Index
-from retrieval.lexicon import mentions
-from retrieval.tokenize import tokenize
+from partnerbot.bot.evidence import Evidence, QuestionTerms
+from partnerbot.bot.question_kind import MUST_FIT, Kind
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.lexical import BM25Index
+from partnerbot.retrieval.lexicon import mentions
+from partnerbot.retrieval.tokenize import tokenize
 
 # Calibrated on unanswerable questions (see BENCHMARKS.md / `partnerbot eval`).
 MIN_TOP_SCORE = 0.0

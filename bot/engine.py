@@ -15,21 +15,21 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import abstain
-from bot.evidence import Evidence, QuestionTerms, score_sentences, select
-from bot.help import examples, is_help_request
-from bot.lang import detect_lang
-from bot.messages import message
-from bot.metrics import Metrics
-from bot.question_kind import Kind, question_kind
-from bot.question_text import clean_question
-from bot.request_context import request_scope
-from bot.settings import Settings
-from bot.types import Answer, Citation, Question, Quote
-from corpus.model import Release
-from corpus.reader import CorpusError
-from retrieval.embedders import Embedder, make_embedder
-from retrieval.index import (
+from partnerbot.bot import abstain
+from partnerbot.bot.evidence import Evidence, QuestionTerms, score_sentences, select
+from partnerbot.bot.help import examples, is_help_request
+from partnerbot.bot.lang import detect_lang
+from partnerbot.bot.messages import message
+from partnerbot.bot.metrics import Metrics
+from partnerbot.bot.question_kind import Kind, question_kind
+from partnerbot.bot.question_text import clean_question
+from partnerbot.bot.request_context import request_scope
+from partnerbot.bot.settings import Settings
+from partnerbot.bot.types import Answer, Citation, Question, Quote
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import CorpusError
+from partnerbot.retrieval.embedders import Embedder, make_embedder
+from partnerbot.retrieval.index import (
     IndexCorrupt,
     IndexMissing,
     LoadedIndex,
@@ -37,9 +37,9 @@ from retrieval.index import (
     current_version,
     load_index,
 )
-from retrieval.passage import Passage
-from retrieval.retriever import Hit, Retriever
-from retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
+from partnerbot.retrieval.passage import Passage
+from partnerbot.retrieval.retriever import Hit, Retriever
+from partnerbot.retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
 
 log = logging.getLogger("partnerbot.engine")
 

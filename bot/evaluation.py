@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.engine import Engine
-from bot.types import Answer, Question
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.types import Answer, Question
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.question_kind import MUST_FIT, Kind, fits
-from retrieval.index import LoadedIndex
-from retrieval.lexicon import Lexicon, mentions, name_runs, names_in, strip_particle
-from retrieval.passage import Passage
-from retrieval.retriever import Hit
-from retrieval.tokenize import token_set, tokenize
+from partnerbot.bot.question_kind import MUST_FIT, Kind, fits
+from partnerbot.retrieval.index import LoadedIndex
+from partnerbot.retrieval.lexicon import Lexicon, mentions, name_runs, names_in, strip_particle
+from partnerbot.retrieval.passage import Passage
+from partnerbot.retrieval.retriever import Hit
+from partnerbot.retrieval.tokenize import token_set, tokenize
 
 MAX_QUOTE_CHARS = 700
 PASSAGES_CONSIDERED = 8

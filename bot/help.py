@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.messages import message
-from corpus.model import Release
-from retrieval.lexicon import Lexicon
+from partnerbot.bot.messages import message
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.lexicon import Lexicon
 
 _GREETING = re.compile(
     r"^\s*(/?start|/?help|help me|hi|hello|hey|good (morning|afternoon|evening)|\?|"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from bot.types import Question
+from partnerbot.bot.types import Question
 
 _current: ContextVar[Question | None] = ContextVar("partnerbot_question", default=None)
 

@@ -10,10 +10,12 @@ import os
 import stat
 import tomllib
 from dataclasses import dataclass, field, fields
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "releases"
+# The releases that ship with the package: found as package data, wherever it is installed.
+BUNDLED_CORPUS = Path(str(files("partnerbot.corpus") / "releases"))
 
 
 class SettingsError(Exception):

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 # The index reports adapters show to admins, re-exported so adapters depend on `bot` only.
-from retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
+from partnerbot.retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
 
 __all__ = ["Answer", "AnswerKind", "BuildSummary", "Citation", "IndexStatus", "Progress",
            "Question", "Quote", "ReleaseInfo"]

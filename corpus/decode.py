@@ -6,7 +6,7 @@ import codecs
 import re
 import string
 
-from corpus.errors import UnreadableFile
+from partnerbot.corpus.errors import UnreadableFile
 
 # Legacy encodings tried after UTF-8, with a test of whether the result looks like real text.
 # cp949 is a superset of euc-kr and cp932 of shift_jis (circled digits, NEC symbols); cp1252

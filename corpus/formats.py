@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from corpus.decode import decode_bytes
-from corpus.errors import UnreadableFile
-from corpus.manifest import normalise_meta
+from partnerbot.corpus.decode import decode_bytes
+from partnerbot.corpus.errors import UnreadableFile
+from partnerbot.corpus.manifest import normalise_meta
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -53,11 +53,11 @@ def extract(path: Path) -> Extracted:
     if not data.strip():
         raise UnreadableFile("empty file")
     if suffix == ".pdf":
-        from corpus.pdf import extract_pdf
+        from partnerbot.corpus.pdf import extract_pdf
 
         return extract_pdf(data)
     if suffix in HTML_SUFFIXES:
-        from corpus.htmlpage import extract_html
+        from partnerbot.corpus.htmlpage import extract_html
 
         return extract_html(data)
     text = decode_bytes(data)

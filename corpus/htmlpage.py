@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, PageElement, Tag
 from bs4.exceptions import ParserRejectedMarkup
 
-from corpus.decode import decode_bytes
-from corpus.errors import UnreadableFile
-from corpus.formats import Extracted
-from corpus.manifest import normalise_meta
+from partnerbot.corpus.decode import decode_bytes
+from partnerbot.corpus.errors import UnreadableFile
+from partnerbot.corpus.formats import Extracted
+from partnerbot.corpus.manifest import normalise_meta
 
 # fmt: off
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form",

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.clean import clean_field
-from corpus.dates import parse_date
-from corpus.model import Skipped
+from partnerbot.corpus.clean import clean_field
+from partnerbot.corpus.dates import parse_date
+from partnerbot.corpus.model import Skipped
 
 MANIFEST_NAME = "docs.jsonl"
 KEYS = ("title", "publisher", "date", "lang", "url", "translation_of")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from corpus.clean import clean_line, is_furniture
-from corpus.dates import find_dates
+from partnerbot.corpus.clean import clean_line, is_furniture
+from partnerbot.corpus.dates import find_dates
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")

@@ -6,8 +6,8 @@ import io
 import logging
 import re
 
-from corpus.errors import UnreadableFile
-from corpus.formats import Extracted
+from partnerbot.corpus.errors import UnreadableFile
+from partnerbot.corpus.formats import Extracted
 
 _SENTENCE_END = re.compile(r"[.!?。！？:：)\]」』”\"']$")
 _LIST_START = re.compile(r"^(?:[-•·*▪■□○●◦※①-⑳]|\(?\d{1,2}[.)]\s|[a-z]\)\s|[IVX]+\.\s)")

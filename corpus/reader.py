@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from corpus.clean import clean_field, clean_text
-from corpus.dates import infer_date
-from corpus.errors import CorpusError, UnreadableFile
-from corpus.formats import BINARY_SUFFIXES, SUFFIXES, extract
-from corpus.manifest import MANIFEST_NAME, normalise_meta, read_manifest
-from corpus.metadata import infer_lang, infer_title
-from corpus.model import Release, Skipped
+from partnerbot.corpus.clean import clean_field, clean_text
+from partnerbot.corpus.dates import infer_date
+from partnerbot.corpus.errors import CorpusError, UnreadableFile
+from partnerbot.corpus.formats import BINARY_SUFFIXES, SUFFIXES, extract
+from partnerbot.corpus.manifest import MANIFEST_NAME, normalise_meta, read_manifest
+from partnerbot.corpus.metadata import infer_lang, infer_title
+from partnerbot.corpus.model import Release, Skipped
 
 __all__ = ["CorpusError", "CorpusReadResult", "UnreadableFile", "read_corpus", "read_release"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from corpus.model import Release
-from retrieval.passage import Passage, content_key
-from retrieval.sentences import Span, split_sentences
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.passage import Passage, content_key
+from partnerbot.retrieval.sentences import Span, split_sentences
 
 _PARAGRAPH = re.compile(r"\n[ \t\r]*\n")
 MAX_CHARS = 420

@@ -29,17 +29,17 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from corpus.model import Release, Skipped
-from corpus.reader import read_corpus
-from retrieval.chunking import chunk_release
-from retrieval.embedders.base import Embedder
-from retrieval.embedding_cache import EmbeddingCache
-from retrieval.lexical import BM25Index
-from retrieval.lexicon import Lexicon
-from retrieval.passage import Passage, content_key
-from retrieval.summary import BuildSummary, Progress
-from retrieval.tokenize import TOKENIZER_NAME, tokenize
-from retrieval.vector_store import FaissStore
+from partnerbot.corpus.model import Release, Skipped
+from partnerbot.corpus.reader import read_corpus
+from partnerbot.retrieval.chunking import chunk_release
+from partnerbot.retrieval.embedders.base import Embedder
+from partnerbot.retrieval.embedding_cache import EmbeddingCache
+from partnerbot.retrieval.lexical import BM25Index
+from partnerbot.retrieval.lexicon import Lexicon
+from partnerbot.retrieval.passage import Passage, content_key
+from partnerbot.retrieval.summary import BuildSummary, Progress
+from partnerbot.retrieval.tokenize import TOKENIZER_NAME, tokenize
+from partnerbot.retrieval.vector_store import FaissStore
 
 FORMAT_VERSION = 3
 KEEP_VERSIONS = 2  # the served version and the one it replaced

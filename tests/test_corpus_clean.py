@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.clean import clean_line, clean_text, is_furniture
+from partnerbot.corpus.clean import clean_line, clean_text, is_furniture
 
 RELEASES = Path(__file__).resolve().parent.parent / "corpus" / "releases"
 

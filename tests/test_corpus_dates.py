@@ -2,7 +2,7 @@
 
 import pytest
 
-from corpus.dates import find_dates, infer_date, parse_date
+from partnerbot.corpus.dates import find_dates, infer_date, parse_date
 
 
 @pytest.mark.parametrize(

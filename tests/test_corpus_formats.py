@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.reader import UnreadableFile, read_release
+from partnerbot.corpus.reader import UnreadableFile, read_release
 from tests.pdfs import make_pdf as pdf_pages
 
 

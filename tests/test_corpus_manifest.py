@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from corpus.manifest import normalise_meta, read_manifest
-from corpus.reader import read_corpus
+from partnerbot.corpus.manifest import normalise_meta, read_manifest
+from partnerbot.corpus.reader import read_corpus
 
 
 def _write_manifest(directory: Path, lines: list[object]) -> None:

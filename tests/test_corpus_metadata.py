@@ -2,7 +2,7 @@
 
 import pytest
 
-from corpus.metadata import infer_lang, infer_title
+from partnerbot.corpus.metadata import infer_lang, infer_title
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.reader import CorpusError, UnreadableFile, read_corpus, read_release
+from partnerbot.corpus.reader import CorpusError, UnreadableFile, read_corpus, read_release
 
 BUNDLED = Path(__file__).resolve().parent.parent / "corpus" / "releases"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.embedders import Embedder, EmbedderError, make_embedder
+from partnerbot.retrieval.embedders import Embedder, EmbedderError, make_embedder
 from tests.conftest import HashEmbedder
 
 EN = "LINK-J concluded a memorandum of understanding with Kanagawa Prefecture on September 18."
@@ -156,7 +156,7 @@ class TestSentenceTransformers(EmbedderContract):
         assert a @ b > a @ c
 
     def test_works_in_a_real_index(self, embedder: Embedder, tmp_path: Path) -> None:
-        from retrieval.index import build_index, load_index
+        from partnerbot.retrieval.index import build_index, load_index
 
         corpus = tmp_path / "corpus"
         corpus.mkdir()

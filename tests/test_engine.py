@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.engine import Engine
-from bot.messages import message
-from bot.question_kind import Kind, question_kind
-from bot.settings import BUNDLED_CORPUS
-from bot.types import Answer, Question
-from corpus.model import Release
-from corpus.reader import read_corpus
-from retrieval.index import build_index, current_version
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.messages import message
+from partnerbot.bot.question_kind import Kind, question_kind
+from partnerbot.bot.settings import BUNDLED_CORPUS
+from partnerbot.bot.types import Answer, Question
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import read_corpus
+from partnerbot.retrieval.index import build_index, current_version
 from tests.conftest import EVAL_SEEDS, HashEmbedder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,7 +65,7 @@ def answered(_engine_index: Path,
     """Every question answered once by one engine (read-only use of the session index)."""
     import shutil
 
-    from bot.settings import load_settings
+    from partnerbot.bot.settings import load_settings
 
     index_dir = tmp_path_factory.mktemp("answers") / "index"
     shutil.copytree(_engine_index, index_dir)
@@ -285,7 +285,7 @@ def test_background_reload_between_questions(engine: Engine, corpus_copy: Path) 
 def test_picks_up_a_version_built_by_another_process(engine: Engine, corpus_copy: Path) -> None:
     _add_release(corpus_copy)
     script = ("import sys; from pathlib import Path; from tests.conftest import HashEmbedder; "
-              "from retrieval.index import build_index; "
+              "from partnerbot.retrieval.index import build_index; "
               "print(build_index(Path(sys.argv[1]), Path(sys.argv[2]), [HashEmbedder()]).version)")
     out = subprocess.run([sys.executable, "-c", script, str(corpus_copy),
                           str(engine.settings.index_dir)], cwd=REPO, capture_output=True,

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from adapters.cli import main
-from bot.engine import Engine
-from bot.settings import BUNDLED_CORPUS, load_settings
-from bot.types import Answer, Question
-from corpus.model import Release
-from corpus.reader import read_corpus
+from partnerbot.adapters.cli import main
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.bot.types import Answer, Question
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import read_corpus
 
 pytestmark = pytest.mark.slow
 

@@ -21,13 +21,13 @@ from slack_sdk import WebClient
 from telegram.ext import Application
 
 import tests.fakes.telegram_api as tg
-from adapters.slack.app import SlackBot, build_app
-from adapters.slack.slack_calls import with_retries
-from adapters.telegram.app import build_application
-from adapters.telegram.retry import RetryingRequests
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.settings import Settings
+from partnerbot.adapters.slack.app import SlackBot, build_app
+from partnerbot.adapters.slack.slack_calls import with_retries
+from partnerbot.adapters.telegram.app import build_application
+from partnerbot.adapters.telegram.retry import RetryingRequests
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackAPI, TrackingExecutor, message_event
 from tests.test_slack_app import SECRET, Slack, assert_cited_answer
 

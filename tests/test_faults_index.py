@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.settings import BUNDLED_CORPUS, load_settings
-from bot.types import Question
-from retrieval.index import IndexCorrupt, build_index, current_version, load_index
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.bot.types import Question
+from partnerbot.retrieval.index import IndexCorrupt, build_index, current_version, load_index
 from tests.conftest import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.engine import Engine
-from bot.settings import BUNDLED_CORPUS, load_settings
-from bot.types import Question
-from corpus.reader import CorpusError, read_corpus
-from retrieval import index as index_mod
-from retrieval.chunking import chunk_release
-from retrieval.index import (
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.bot.types import Question
+from partnerbot.corpus.reader import CorpusError, read_corpus
+from partnerbot.retrieval import index as index_mod
+from partnerbot.retrieval.chunking import chunk_release
+from partnerbot.retrieval.index import (
     FORMAT_VERSION,
     IndexBusy,
     IndexCorrupt,
@@ -28,7 +28,7 @@ from retrieval.index import (
     current_version,
     load_index,
 )
-from retrieval.tokenize import TOKENIZER_NAME
+from partnerbot.retrieval.tokenize import TOKENIZER_NAME
 from tests.conftest import HashEmbedder
 
 NEW_RELEASE = """LINK-J Concludes MOU with the Basel Life Science Cluster
@@ -235,8 +235,8 @@ def _assert_old_version_serves(index_dir: Path, old: str, corpus: Path) -> None:
 
 
 def _state_for(index: index_mod.LoadedIndex):  # type: ignore[no-untyped-def]
-    from bot.engine import _State
-    from retrieval.retriever import Retriever
+    from partnerbot.bot.engine import _State
+    from partnerbot.retrieval.retriever import Retriever
 
     return _State(index, Retriever(index, [HashEmbedder()]))
 

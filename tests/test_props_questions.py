@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine
-from bot.messages import MESSAGES
-from bot.types import Answer, AnswerKind, Question
-from corpus.model import Release
-from corpus.reader import read_corpus
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.messages import MESSAGES
+from partnerbot.bot.types import Answer, AnswerKind, Question
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import read_corpus
 
 SCALE = int(os.environ.get("PROPS_SCALE", "1"))
 PROPS = settings(deadline=None, max_examples=40 * SCALE,
@@ -56,7 +56,7 @@ hostile_question = st.lists(_HOSTILE | _WORDS | st.text(max_size=30), max_size=1
 @pytest.fixture(scope="module")
 def releases() -> dict[str, Release]:
     """The release texts the index was built from (the bundled corpus), by id."""
-    from bot.settings import BUNDLED_CORPUS
+    from partnerbot.bot.settings import BUNDLED_CORPUS
 
     return {r.id: r for r in read_corpus(BUNDLED_CORPUS).releases}
 

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from corpus.decode import decode_bytes
-from corpus.errors import CorpusError, UnreadableFile
-from corpus.model import Release
-from corpus.reader import read_corpus, read_release
+from partnerbot.corpus.decode import decode_bytes
+from partnerbot.corpus.errors import CorpusError, UnreadableFile
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import read_corpus, read_release
 from tests.pdfs import make_pdf
 
 # PROPS_SCALE=20 python -m pytest tests/test_props_*.py  hunts harder (minutes, not seconds).

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram import Message
 
-from adapters.slack import render as slack
-from adapters.slack.translate import event_to_question, parse_command, unwrap_markup
-from adapters.telegram import render as tgr
-from adapters.telegram.handlers import feedback_keyboard, pager
-from adapters.telegram.translate import BotIdentity, to_question
-from bot.types import Answer, Citation, Question, Quote, ReleaseInfo
+from partnerbot.adapters.slack import render as slack
+from partnerbot.adapters.slack.translate import event_to_question, parse_command, unwrap_markup
+from partnerbot.adapters.telegram import render as tgr
+from partnerbot.adapters.telegram.handlers import feedback_keyboard, pager
+from partnerbot.adapters.telegram.translate import BotIdentity, to_question
+from partnerbot.bot.types import Answer, Citation, Question, Quote, ReleaseInfo
 from tests.fakes import telegram_api as tg
 
 SCALE = int(os.environ.get("PROPS_SCALE", "1"))

@@ -20,14 +20,14 @@ from slack_sdk import WebClient
 from telegram import Update
 from telegram.ext import Application
 
-from adapters.slack.app import build_app
-from adapters.slack.serve import EVENTS_PATH, make_http_server
-from adapters.telegram.app import build_application
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.messages import message
-from bot.settings import Settings
-from bot.types import Question
+from partnerbot.adapters.slack.app import build_app
+from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
+from partnerbot.adapters.telegram.app import build_application
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import Settings
+from partnerbot.bot.types import Question
 from tests.conftest import HashEmbedder
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.engine import Engine
-from retrieval.index import load_index
-from retrieval.lexical import BM25Index, LexicalIndex
-from retrieval.retriever import Retriever
-from retrieval.tokenize import tokenize
-from retrieval.vector_store import FaissStore, VectorStore
+from partnerbot.bot.engine import Engine
+from partnerbot.retrieval.index import load_index
+from partnerbot.retrieval.lexical import BM25Index, LexicalIndex
+from partnerbot.retrieval.retriever import Retriever
+from partnerbot.retrieval.tokenize import tokenize
+from partnerbot.retrieval.vector_store import FaissStore, VectorStore
 from tests.conftest import HashEmbedder
 
 DIM = 32

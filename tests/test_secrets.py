@@ -28,15 +28,15 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
-from adapters.logs import configure_logging
-from adapters.redact import MASK, Redactor
-from adapters.slack.app import SlackBot, build_app
-from adapters.slack.serve import EVENTS_PATH, make_http_server
-from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from adapters.telegram.serve import serve_telegram
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.logs import configure_logging
+from partnerbot.adapters.redact import MASK, Redactor
+from partnerbot.adapters.slack.app import SlackBot, build_app
+from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
+from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from partnerbot.adapters.telegram.serve import serve_telegram
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.settings import Settings, SettingsError
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (
     FakeSlackAPI,
@@ -256,7 +256,7 @@ def test_cli_errors_pass_through_the_redactor(monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A config file refused for being world-readable names the file, never its contents;
     and the CLI prints whatever error it gets through the same redaction as the logs."""
-    from adapters.cli import main
+    from partnerbot.adapters.cli import main
 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TELEGRAM_BOT_TOKEN)
     monkeypatch.setenv("PARTNERBOT_INDEX_DIR", f"/nonexistent/{TELEGRAM_BOT_TOKEN}/index")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import BUNDLED_CORPUS, Settings, SettingsError, load_settings
+from partnerbot.bot.settings import BUNDLED_CORPUS, Settings, SettingsError, load_settings
 
 
 def write_config(path: Path, text: str, mode: int = 0o600) -> Path:

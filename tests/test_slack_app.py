@@ -23,14 +23,14 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
-from adapters.slack.app import SlackBot, build_app
-from adapters.slack.render import render_answer
-from adapters.slack.slack_calls import with_retries
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.messages import message
-from bot.settings import Settings
-from bot.types import Question
+from partnerbot.adapters.slack.app import SlackBot, build_app
+from partnerbot.adapters.slack.render import render_answer
+from partnerbot.adapters.slack.slack_calls import with_retries
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import Settings
+from partnerbot.bot.types import Question
 from tests.fakes.slack_api import (
     BOT_ID,
     BOT_USER_ID,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from adapters.slack.dedupe import KeyStore, MemoryKeyStore
+from partnerbot.adapters.slack.dedupe import KeyStore, MemoryKeyStore
 
 
 class Clock:

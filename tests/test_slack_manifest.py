@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.app import COMMAND
+from partnerbot.adapters.slack.app import COMMAND
 
 MANIFEST = Path(__file__).resolve().parent.parent / "slack-manifest.yml"
 

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.slack.render import (
+from partnerbot.adapters.slack.render import (
     ACTION_DOWN,
     ACTION_UP,
     BUTTON_VALUE_LIMIT,
@@ -20,7 +20,7 @@ from adapters.slack.render import (
     render_answer,
     render_text,
 )
-from bot.types import Answer, Citation, Question, Quote
+from partnerbot.bot.types import Answer, Citation, Question, Quote
 
 LINKJ = Citation(n=1, doc_id="003", title="LINK-J Concludes MOU on Mutual Cooperation with "
                  "Kanagawa Prefecture", publisher="LINK-J", date=None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.slack.translate import (
+from partnerbot.adapters.slack.translate import (
     event_to_question,
     is_from_bot,
     mentions,

@@ -16,12 +16,17 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
-from adapters.slack.app import SlackBot, build_app
-from adapters.slack.serve import EVENTS_PATH, check_settings, make_http_server, serve_slack
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.messages import message
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.slack.app import SlackBot, build_app
+from partnerbot.adapters.slack.serve import (
+    EVENTS_PATH,
+    check_settings,
+    make_http_server,
+    serve_slack,
+)
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import Settings, SettingsError
 from tests.fakes.slack_api import (
     FakeSlackAPI,
     FakeSocketMode,

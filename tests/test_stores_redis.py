@@ -14,22 +14,22 @@ from pathlib import Path
 import pytest
 import redis
 
-from adapters.slack.dedupe import MemoryKeyStore
-from adapters.slack.serve import check_settings as check_slack
-from adapters.stores.factory import check_redis, open_stores
-from adapters.stores.outage import Outage
-from adapters.stores.redis import (
+from partnerbot.adapters.slack.dedupe import MemoryKeyStore
+from partnerbot.adapters.slack.serve import check_settings as check_slack
+from partnerbot.adapters.stores.factory import check_redis, open_stores
+from partnerbot.adapters.stores.outage import Outage
+from partnerbot.adapters.stores.redis import (
     RedisAnswerKeys,
     RedisKeyStore,
     RedisRateLimiter,
     RedisUpdateDedupe,
     connect,
 )
-from adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
-from adapters.telegram.feedback_keys import Asked, MemoryAnswerKeys
-from adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
-from adapters.telegram.serve import check_settings as check_telegram
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
+from partnerbot.adapters.telegram.feedback_keys import Asked, MemoryAnswerKeys
+from partnerbot.adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from partnerbot.adapters.telegram.serve import check_settings as check_telegram
+from partnerbot.bot.settings import Settings, SettingsError
 from tests.redis_server import RedisServer, free_port
 from tests.test_telegram_limits import RateLimiterContract, UpdateDedupeContract
 

@@ -15,12 +15,12 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from adapters.telegram.app import build_application, set_commands
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.messages import message
-from bot.settings import Settings
-from bot.types import Question
+from partnerbot.adapters.telegram.app import build_application, set_commands
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import Settings
+from partnerbot.bot.types import Question
 from tests.fakes import telegram_api as tg
 from tests.fakes.telegram_api import FakeBotAPI
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
-from adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from partnerbot.adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
+from partnerbot.adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
 
 
 class Clock:

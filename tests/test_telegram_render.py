@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.telegram.render import (
+from partnerbot.adapters.telegram.render import (
     LIMIT,
     Block,
     render_answer,
@@ -17,8 +17,8 @@ from adapters.telegram.render import (
     split_blocks,
     tg_len,
 )
-from bot.types import Answer, Citation, Quote
-from retrieval.summary import IndexStatus, ReleaseInfo
+from partnerbot.bot.types import Answer, Citation, Quote
+from partnerbot.retrieval.summary import IndexStatus, ReleaseInfo
 from tests.fakes.telegram_api import HTMLView, parse_html
 
 

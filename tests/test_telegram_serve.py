@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from adapters.telegram.serve import check_settings, serve_telegram, webhook_options
-from bot.engine import Engine
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from partnerbot.adapters.telegram.serve import check_settings, serve_telegram, webhook_options
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import Settings, SettingsError
 from tests.fakes import telegram_api as tg
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from telegram import Message
 
-from adapters.telegram.translate import (
+from partnerbot.adapters.telegram.translate import (
     BotIdentity,
     ReplyTarget,
     addressed_text,

@@ -20,11 +20,11 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from adapters.telegram.retry import RetryingRequests, retry_after_seconds
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.settings import Settings
+from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from partnerbot.adapters.telegram.retry import RetryingRequests, retry_after_seconds
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.settings import Settings
 from tests.fakes import telegram_api as tg
 from tests.fakes.telegram_api import FakeBotAPI
 

@@ -6,12 +6,12 @@ import itertools
 
 import pytest
 
-from bot.settings import BUNDLED_CORPUS
-from corpus.model import Release
-from corpus.reader import read_corpus
-from retrieval.chunking import chunk_release
-from retrieval.sentences import split_sentences
-from retrieval.tokenize import tokenize
+from partnerbot.bot.settings import BUNDLED_CORPUS
+from partnerbot.corpus.model import Release
+from partnerbot.corpus.reader import read_corpus
+from partnerbot.retrieval.chunking import chunk_release
+from partnerbot.retrieval.sentences import split_sentences
+from partnerbot.retrieval.tokenize import tokenize
 
 
 def sentences(text: str) -> list[str]:
@@ -139,7 +139,7 @@ def test_passage_id_depends_on_content_not_position() -> None:
 
 def test_passages_respect_the_size_limit_unless_one_sentence_is_longer(
         releases: list[Release]) -> None:
-    from retrieval.chunking import MAX_CHARS
+    from partnerbot.retrieval.chunking import MAX_CHARS
     for release in releases:
         for p in chunk_release(release):
             if len(p.sentences) > 1:

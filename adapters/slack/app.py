@@ -20,9 +20,9 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
-from adapters.slack.dedupe import KeyStore, MemoryKeyStore
-from adapters.slack.reindex import Reindexer
-from adapters.slack.render import (
+from partnerbot.adapters.slack.dedupe import KeyStore, MemoryKeyStore
+from partnerbot.adapters.slack.reindex import Reindexer
+from partnerbot.adapters.slack.render import (
     ACTION_DOWN,
     ACTION_UP,
     SlackMessage,
@@ -31,8 +31,8 @@ from adapters.slack.render import (
     render_status,
     render_text,
 )
-from adapters.slack.slack_calls import call_slack, response_url_client, with_retries
-from adapters.slack.translate import (
+from partnerbot.adapters.slack.slack_calls import call_slack, response_url_client, with_retries
+from partnerbot.adapters.slack.translate import (
     PLATFORM,
     Command,
     is_answerable,
@@ -42,13 +42,13 @@ from adapters.slack.translate import (
     ui_lang,
     unwrap_markup,
 )
-from adapters.stores.factory import open_stores
-from bot.engine import Engine
-from bot.feedback import Feedback, FeedbackStore, Verdict
-from bot.messages import message
-from bot.request_context import request_scope
-from bot.settings import Settings
-from bot.types import Answer, Question
+from partnerbot.adapters.stores.factory import open_stores
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
+from partnerbot.bot.messages import message
+from partnerbot.bot.request_context import request_scope
+from partnerbot.bot.settings import Settings
+from partnerbot.bot.types import Answer, Question
 
 log = logging.getLogger("partnerbot.slack")
 

@@ -15,10 +15,15 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
-from adapters.slack.render import SlackMessage, progress_text, render_summary, render_text
-from adapters.slack.slack_calls import call_slack
-from bot.engine import Engine
-from bot.messages import message
+from partnerbot.adapters.slack.render import (
+    SlackMessage,
+    progress_text,
+    render_summary,
+    render_text,
+)
+from partnerbot.adapters.slack.slack_calls import call_slack
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.messages import message
 
 log = logging.getLogger("partnerbot.slack")
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from bot.messages import message
-from bot.types import Answer, BuildSummary, Citation, IndexStatus, Question
+from partnerbot.bot.messages import message
+from partnerbot.bot.types import Answer, BuildSummary, Citation, IndexStatus, Question
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50

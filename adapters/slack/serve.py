@@ -16,10 +16,10 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 
-from adapters.slack.app import build_app
-from adapters.stores.factory import check_redis
-from bot.engine import Engine
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.slack.app import build_app
+from partnerbot.adapters.stores.factory import check_redis
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import Settings, SettingsError
 
 log = logging.getLogger("partnerbot.slack")
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.question_text import clean_question
-from bot.types import Question
+from partnerbot.bot.question_text import clean_question
+from partnerbot.bot.types import Question
 
 PLATFORM = "slack"
 

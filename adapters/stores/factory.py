@@ -11,19 +11,19 @@ from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 
-from adapters.slack.dedupe import KeyStore, MemoryKeyStore
-from adapters.stores.outage import Outage
-from adapters.stores.redis import (
+from partnerbot.adapters.slack.dedupe import KeyStore, MemoryKeyStore
+from partnerbot.adapters.stores.outage import Outage
+from partnerbot.adapters.stores.redis import (
     RedisAnswerKeys,
     RedisKeyStore,
     RedisRateLimiter,
     RedisUpdateDedupe,
     connect,
 )
-from adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
-from adapters.telegram.feedback_keys import AnswerKeys, MemoryAnswerKeys
-from adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
+from partnerbot.adapters.telegram.feedback_keys import AnswerKeys, MemoryAnswerKeys
+from partnerbot.adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from partnerbot.bot.settings import Settings, SettingsError
 
 EVENT_TTL = 3600.0  # outlasts Slack's retries (three, within about five minutes)
 THREAD_TTL = 7 * 24 * 3600.0  # a thread stays "ours" for a week: follow-ups need no mention

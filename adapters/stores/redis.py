@@ -27,11 +27,11 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from adapters.slack.dedupe import KeyStore
-from adapters.stores.outage import Outage
-from adapters.telegram.dedupe import UpdateDedupe
-from adapters.telegram.feedback_keys import AnswerKeys, Asked
-from adapters.telegram.ratelimit import RateLimiter
+from partnerbot.adapters.slack.dedupe import KeyStore
+from partnerbot.adapters.stores.outage import Outage
+from partnerbot.adapters.telegram.dedupe import UpdateDedupe
+from partnerbot.adapters.telegram.feedback_keys import AnswerKeys, Asked
+from partnerbot.adapters.telegram.ratelimit import RateLimiter
 
 T = TypeVar("T")
 

@@ -18,12 +18,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, ExtBot
 
-from adapters.telegram.handlers import user_lang
-from adapters.telegram.outbox import NO_PREVIEW, send_html
-from adapters.telegram.render import esc, render_status
-from adapters.telegram.translate import reply_target
-from bot.engine import Engine
-from bot.messages import message
+from partnerbot.adapters.telegram.handlers import user_lang
+from partnerbot.adapters.telegram.outbox import NO_PREVIEW, send_html
+from partnerbot.adapters.telegram.render import esc, render_status
+from partnerbot.adapters.telegram.translate import reply_target
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.messages import message
 
 log = logging.getLogger("partnerbot.telegram")
 

@@ -17,17 +17,17 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.stores.factory import open_stores
-from adapters.telegram.admin import AdminHandlers
-from adapters.telegram.dedupe import UpdateDedupe
-from adapters.telegram.feedback_keys import AnswerKeys
-from adapters.telegram.handlers import UserHandlers
-from adapters.telegram.ratelimit import RateLimiter
-from adapters.telegram.retry import RetryingRequests
-from bot.engine import Engine
-from bot.feedback import FeedbackStore
-from bot.messages import message
-from bot.settings import Settings
+from partnerbot.adapters.stores.factory import open_stores
+from partnerbot.adapters.telegram.admin import AdminHandlers
+from partnerbot.adapters.telegram.dedupe import UpdateDedupe
+from partnerbot.adapters.telegram.feedback_keys import AnswerKeys
+from partnerbot.adapters.telegram.handlers import UserHandlers
+from partnerbot.adapters.telegram.ratelimit import RateLimiter
+from partnerbot.adapters.telegram.retry import RetryingRequests
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.messages import message
+from partnerbot.bot.settings import Settings
 
 ALLOWED_UPDATES = ["message", "callback_query"]  # all we handle; Telegram sends nothing else
 CONCURRENT_UPDATES = 16  # a question must not wait behind a running /reindex

@@ -15,13 +15,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from adapters.telegram.dedupe import UpdateDedupe
-from adapters.telegram.feedback_keys import AnswerKeys, Asked
-from adapters.telegram.outbox import NO_PREVIEW, send_html, send_parts, typing
-from adapters.telegram.ratelimit import RateLimiter
-from adapters.telegram.render import esc, render_answer, render_help, render_sources
-from adapters.telegram.retry import MaybeDelivered
-from adapters.telegram.translate import (
+from partnerbot.adapters.telegram.dedupe import UpdateDedupe
+from partnerbot.adapters.telegram.feedback_keys import AnswerKeys, Asked
+from partnerbot.adapters.telegram.outbox import NO_PREVIEW, send_html, send_parts, typing
+from partnerbot.adapters.telegram.ratelimit import RateLimiter
+from partnerbot.adapters.telegram.render import esc, render_answer, render_help, render_sources
+from partnerbot.adapters.telegram.retry import MaybeDelivered
+from partnerbot.adapters.telegram.translate import (
     PLATFORM,
     BotIdentity,
     ReplyTarget,
@@ -30,11 +30,11 @@ from adapters.telegram.translate import (
     to_question,
     ui_lang,
 )
-from bot.engine import Engine
-from bot.feedback import Feedback, FeedbackStore, Verdict
-from bot.messages import message
-from bot.request_context import request_scope
-from bot.types import Answer, Question
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
+from partnerbot.bot.messages import message
+from partnerbot.bot.request_context import request_scope
+from partnerbot.bot.types import Answer, Question
 
 log = logging.getLogger("partnerbot.telegram")
 

@@ -12,7 +12,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from adapters.telegram.translate import ReplyTarget
+from partnerbot.adapters.telegram.translate import ReplyTarget
 
 log = logging.getLogger("partnerbot.telegram")
 

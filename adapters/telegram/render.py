@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.messages import message
-from bot.types import Answer, Citation, IndexStatus, ReleaseInfo
+from partnerbot.bot.messages import message
+from partnerbot.bot.types import Answer, Citation, IndexStatus, ReleaseInfo
 
 LIMIT = 4096  # Telegram's maximum message length
 

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken
 
-from adapters.stores.factory import check_redis
-from adapters.telegram.app import ALLOWED_UPDATES, build_application
-from bot.engine import Engine
-from bot.settings import Settings, SettingsError
+from partnerbot.adapters.stores.factory import check_redis
+from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from partnerbot.bot.engine import Engine
+from partnerbot.bot.settings import Settings, SettingsError
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 

