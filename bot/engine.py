@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from partnerbot.bot import abstain
+from partnerbot.bot.admin import Admin
 from partnerbot.bot.evidence import Evidence, QuestionTerms, score_sentences, select
 from partnerbot.bot.help import examples, is_help_request
 from partnerbot.bot.lang import detect_lang
@@ -69,6 +70,7 @@ class Engine:
         self._unloadable = ""  # a version that failed to load: not retried on every question
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(self.status)
+        self.admin = Admin(self)
 
     # ---- construction ---------------------------------------------------------------
     @classmethod
