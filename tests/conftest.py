@@ -26,8 +26,19 @@ from partnerbot.bot.engine import Engine
 from partnerbot.bot.settings import BUNDLED_CORPUS, Settings, load_settings
 from tests.redis_server import RedisServer
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# ../shared beside the repository holds the eval sets; PARTNERBOT_TEST_SHARED_DIR points
+# elsewhere (a missing folder shows which tests skip without it).
+SHARED = Path(os.environ.get("PARTNERBOT_TEST_SHARED_DIR")
+              or Path(__file__).resolve().parents[2] / "shared")
 EVAL_SEEDS = SHARED / "eval" / "seeds"
+
+
+def shared_file(path: Path) -> Path:
+    """`path` (a file under ../shared), or skip the calling test saying what is missing:
+    the eval sets live beside the repository, not in it, and a clone may not have them."""
+    if not path.is_file():
+        pytest.skip(f"{path} is not there (the eval sets in ../shared beside the repository)")
+    return path
 
 _SECRET_VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "TELEGRAM_BOT_TOKEN")
 
