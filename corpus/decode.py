@@ -7,14 +7,22 @@ import re
 import string
 
 from partnerbot.corpus.errors import UnreadableFile
+from partnerbot.corpus.language.scripts import (
+    CJK_PUNCTUATION,
+    FULLWIDTH_ASCII,
+    HAN_UNIFIED,
+    HANGUL_SYLLABLES,
+    KANA,
+)
 
 # Legacy encodings tried after UTF-8, with a test of whether the result looks like real text.
 # cp949 is a superset of euc-kr and cp932 of shift_jis (circled digits, NEC symbols); cp1252
 # covers English text saved on Windows with curly quotes. On a tie the earlier codec wins.
 _LEGACY = ("cp1252", "cp949", "euc-kr", "shift_jis", "cp932")
 _WESTERN = frozenset("“”‘’–—…•·©®™°±×€£¥§¶éèêëàâäçîïôöùûüñáíóúÉÈÀÇÜÖÄßæøåÆØÅ\u00a0")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
+_HANGUL = re.compile(f"[{HANGUL_SYLLABLES}]")
+_JAPANESE = re.compile(f"[{KANA}{HAN_UNIFIED}{CJK_PUNCTUATION}{FULLWIDTH_ASCII}]")
+_HANJA = re.compile(f"[{HAN_UNIFIED}]")
 _ASCII = re.compile(r"[\x00-\x7f]")
 # Printable ASCII, ending in a backslash escape that escape codecs reject.
 _PROBE = (string.ascii_letters + string.digits + string.punctuation.replace("\\", "")
@@ -88,7 +96,7 @@ def _plausibility(text: str, enc: str) -> float:
         return len(_JAPANESE.findall(text)) / non_ascii
     # Everyday Korean uses the 2,350 KS X 1001 syllables; misdecoded bytes land elsewhere.
     common = sum(1 for ch in _HANGUL.findall(text) if _in_ksx1001(ch))
-    hanja = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    hanja = len(_HANJA.findall(text))
     return (common + hanja * 0.5) / non_ascii
 
 

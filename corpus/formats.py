@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from partnerbot.corpus.decode import decode_bytes
 from partnerbot.corpus.errors import UnreadableFile
+from partnerbot.corpus.extracted import Extracted
 from partnerbot.corpus.manifest import normalise_meta
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -28,19 +28,6 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*)$", re.M)
 
 
-@dataclass(frozen=True)
-class Extracted:
-    """What a file says: its body text (cleaning comes later) and what it declares.
-
-    `meta` holds document-declared values (front matter, HTML head), already normalised;
-    `headings` lists heading texts in order, the best evidence for a title.
-    """
-
-    text: str
-    meta: dict[str, str] = field(default_factory=dict)
-    headings: list[str] = field(default_factory=list)
-
-
 def extract(path: Path) -> Extracted:
     """Dispatch on the suffix; raise UnreadableFile with a one-line reason."""
     suffix = path.suffix.lower()
@@ -52,6 +39,8 @@ def extract(path: Path) -> Extracted:
         raise UnreadableFile(f"cannot read file: {e.strerror or e}") from e
     if not data.strip():
         raise UnreadableFile("empty file")
+    # Imported here, not for a cycle (Extracted has its own module) but because bs4 and pypdf
+    # cost ~0.1 s at import, and asking a question reads no file.
     if suffix == ".pdf":
         from partnerbot.corpus.pdf import extract_pdf
 

@@ -10,7 +10,7 @@ from bs4.exceptions import ParserRejectedMarkup
 
 from partnerbot.corpus.decode import decode_bytes
 from partnerbot.corpus.errors import UnreadableFile
-from partnerbot.corpus.formats import Extracted
+from partnerbot.corpus.extracted import Extracted
 from partnerbot.corpus.manifest import normalise_meta
 
 # fmt: off

@@ -1,4 +1,5 @@
-"""Infer a release's language and title from its text when nobody declared them."""
+"""Infer a release's title from its text when nobody declared it (its language: see
+corpus.language.detect.infer_lang)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,6 @@ from collections.abc import Iterable
 
 from partnerbot.corpus.clean import clean_line, is_furniture
 from partnerbot.corpus.dates import find_dates
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
-# Shinjitai forms that differ from both simplified and traditional Chinese, plus common words.
-_JA_CHARS = set("発薬売広関県図経済検駅団楽気転拠営労働沢読歳処変鉄営覧単戦")
-_JA_WORDS = ("株式会社", "令和", "平成", "年度", "御中")
-_LETTERS_PER_CJK_CHAR = 3  # an English word of ~5 letters carries about what 1.5 CJK chars do
 
 # Lines that head a page but are not its title.
 # fmt: off
@@ -32,24 +24,6 @@ _CONTACT = re.compile(
     re.I,
 )
 _MAX_TITLE = 200
-
-
-def infer_lang(text: str) -> str:
-    """`ko`, `ja` or `en` by script share.
-
-    Kana is decisive for Japanese (Korean text never uses it, Japanese text always does);
-    Han characters count as Japanese only next to kana, or when Japanese-only forms appear.
-    """
-    hangul = len(_HANGUL.findall(text))
-    kana = len(_KANA.findall(text))
-    han = len(_HAN.findall(text))
-    latin = len(_LATIN.findall(text)) / _LETTERS_PER_CJK_CHAR
-    ja = kana + han if kana else 0
-    if not kana and not hangul and han > latin and _japanese_markers(text):
-        ja = han
-    scores = {"ko": hangul, "ja": ja, "en": latin}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] > 0 else "en"
 
 
 def infer_title(headings: Iterable[str], text: str) -> str | None:
@@ -91,7 +65,3 @@ def _mostly_date(line: str) -> bool:
         line = line[: d.start] + " " * (d.end - d.start) + line[d.end :]
     letters = re.sub(r"[\d\W_]", "", line)
     return len(letters) < 4
-
-
-def _japanese_markers(text: str) -> bool:
-    return any(w in text for w in _JA_WORDS) or any(ch in _JA_CHARS for ch in text)

@@ -7,11 +7,12 @@ import logging
 import re
 
 from partnerbot.corpus.errors import UnreadableFile
-from partnerbot.corpus.formats import Extracted
+from partnerbot.corpus.extracted import Extracted
+from partnerbot.corpus.language.scripts import HAN_EXT_A, HAN_UNIFIED, KANA
 
 _SENTENCE_END = re.compile(r"[.!?。！？:：)\]」』”\"']$")
 _LIST_START = re.compile(r"^(?:[-•·*▪■□○●◦※①-⑳]|\(?\d{1,2}[.)]\s|[a-z]\)\s|[IVX]+\.\s)")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_CJK = re.compile(f"[{KANA}{HAN_EXT_A}{HAN_UNIFIED}]")
 
 
 def extract_pdf(data: bytes) -> Extracted:

@@ -15,8 +15,9 @@ from partnerbot.corpus.clean import clean_field, clean_text
 from partnerbot.corpus.dates import infer_date
 from partnerbot.corpus.errors import CorpusError, UnreadableFile
 from partnerbot.corpus.formats import BINARY_SUFFIXES, SUFFIXES, extract
+from partnerbot.corpus.language.detect import infer_lang
 from partnerbot.corpus.manifest import MANIFEST_NAME, normalise_meta, read_manifest
-from partnerbot.corpus.metadata import infer_lang, infer_title
+from partnerbot.corpus.metadata import infer_title
 from partnerbot.corpus.model import Release, Skipped
 
 __all__ = ["CorpusError", "CorpusReadResult", "UnreadableFile", "read_corpus", "read_release"]

@@ -21,27 +21,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from partnerbot.corpus.language.korean import name_variants, strip_particle
+from partnerbot.corpus.language.scripts import HANGUL_SYLLABLES, KATAKANA, script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.glossary import translate_terms
 from partnerbot.retrieval.phonetic import key as phonetic_key
 from partnerbot.retrieval.phonetic import similarity
 
-_HANGUL = r"\uac00-\ud7a3"
-_KANA = r"\u30a0-\u30ff"
-_HAN = r"\u4e00-\u9fff"
+# strip_particle lives in corpus.language.korean; the answer layer still imports it from here.
+__all__ = ["Lexicon", "mentions", "name_runs", "names_in", "strip_particle"]
+
 _PAREN = re.compile(r"([^()\n]{1,80}?)\s*[(（]\s*(?:이하\s*|hereinafter\s*)?[\"'“‘]?([^()\n]{1,60}?)[\"'”’]?\s*[)）]")
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*(?:[-&*][A-Za-z0-9]+)*|[a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9])")
-_HANGUL_WORD = re.compile(rf"[{_HANGUL}]{{2,}}")
-_KANA_WORD = re.compile(rf"[{_KANA}]{{2,}}")
-
-# Korean particles and endings glued to nouns, longest first.
-_PARTICLES = sorted("""
-에서는 으로는 에서의 에게서 이라는 이라고 께서 에서 에게 으로 부터 까지 처럼 보다 이나 하고 와의 과의 이랑 라는 에는 에도 와는 과는 이며 이고 인가요 인가
-입니까 인지 했나요 했는가 된 한 은 는 이 가 을 를 의 와 과 에 로 도 만 나 랑
-""".split(), key=len, reverse=True)
-# Korean suffixes that name the kind of place or body ("가나가와현" = Kanagawa Prefecture).
-_SUFFIXES = ("현", "시", "도", "군", "대학교", "대학", "그룹", "재단", "제약", "병원", "사")
+_HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}")
+_KANA_WORD = re.compile(f"[{KATAKANA}]{{2,}}")
+_NAME_WORD = re.compile(f"{_LATIN_NAME.pattern}|[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}]{{2,}}")
 _LATIN_STOP = {"The", "This", "That", "These", "It", "In", "On", "At", "For", "With", "By",
                "From", "And", "Of", "To", "As", "A", "An", "Its", "Our", "We", "He", "She",
                "They", "Through", "Since", "After", "Before", "During", "Furthermore",
@@ -51,38 +46,13 @@ _LATIN_STOP = {"The", "This", "That", "These", "It", "In", "On", "At", "For", "W
                "News", "Menu", "Contact", "Website", "About", "I", "II", "III", "Mr", "Ms", "Dr"}
 
 
-def strip_particle(word: str) -> str:
-    for p in _PARTICLES:
-        if word.endswith(p) and len(word) - len(p) >= 2:
-            return word[: -len(p)]
-    return word
-
-
-def _variants(word: str) -> list[str]:
-    base = strip_particle(word)
-    out = [base]
-    for suffix in _SUFFIXES:
-        if base.endswith(suffix) and len(base) - len(suffix) >= 2:
-            out.append(base[: -len(suffix)])
-    return out
-
-
-@lru_cache(maxsize=65536)
-def _script(text: str) -> str:
-    if re.search(rf"[{_HANGUL}]", text):
-        return "ko"
-    if re.search(rf"[{_KANA}{_HAN}]", text):
-        return "ja"
-    return "latin" if re.search(r"[A-Za-z]", text) else ""
-
-
 def _tail_words(text: str, script: str, n: int) -> str:
     """The last n words of `text` that are in `script` (the name before a parenthesis)."""
     words = text.strip().split()
     picked: list[str] = []
     for w in reversed(words):
         w_clean = w.strip("\"'“”‘’*,:;·•-")
-        if not w_clean or _script(w_clean) != script:
+        if not w_clean or script_of(w_clean) != script:
             break
         picked.append(w_clean)
         if len(picked) >= n:
@@ -114,16 +84,16 @@ def name_runs(text: str) -> list[list[str]]:
     any other name is a run of its own."""
     runs: list[list[str]] = []
     last_end = -10
-    for m in re.finditer(rf"{_LATIN_NAME.pattern}|[{_HANGUL}]{{2,}}|[{_KANA}]{{2,}}", text):
+    for m in _NAME_WORD.finditer(text):
         word = m.group(0)
-        if _script(word) == "ko":
+        if script_of(word) == "ko":
             word = strip_particle(word)
-        elif _script(word) == "latin" and (word in _LATIN_STOP or len(word) < 2):
+        elif script_of(word) == "latin" and (word in _LATIN_STOP or len(word) < 2):
             last_end = -10
             continue
         gap = text[last_end:m.start()] if last_end >= 0 else "x"
-        if runs and gap.strip() in ("", "'s", "’s") and _script(word) == "latin" \
-                and _script(runs[-1][-1]) == "latin":
+        if runs and gap.strip() in ("", "'s", "’s") and script_of(word) == "latin" \
+                and script_of(runs[-1][-1]) == "latin":
             runs[-1].append(word)
         else:
             runs.append([word])
@@ -155,10 +125,10 @@ class Lexicon:
                 k = phonetic_key(word)
                 if len(k) < 3:
                     continue
-                if _script(word) == "latin":
+                if script_of(word) == "latin":
                     latin[k].add(word)
                 else:
-                    for v in _variants(word):
+                    for v in name_variants(word):
                         kv = phonetic_key(v)
                         if len(kv) >= 3:
                             cjk[kv].add(v)
@@ -197,11 +167,11 @@ class Lexicon:
         return cached
 
     def _sound_alikes(self, word: str, threshold: float) -> list[str]:
-        src_script = _script(word)
+        src_script = script_of(word)
         table = "cjk" if src_script == "latin" else "latin"
         forms = self.cjk_keys if table == "cjk" else self.latin_keys
         out: list[str] = []
-        variants = [word] if src_script == "latin" else _variants(word)
+        variants = [word] if src_script == "latin" else name_variants(word)
         for v in variants:
             k = phonetic_key(v)
             if len(k) < 3:
@@ -225,7 +195,7 @@ class Lexicon:
         out: list[str] = []
         for surface, others in self.aliases.items():
             s = surface.lower()
-            if _script(surface) == "latin":
+            if script_of(surface) == "latin":
                 if re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", lowered):
                     out.extend(others)
             elif s in lowered:
@@ -282,7 +252,7 @@ def _learn_alias(aliases: dict[str, set[str]], before: str, inside: str) -> None
     """One `name (alias)` occurrence. Only tight pairs are kept: the acronym of a capitalised
     phrase, or a CJK name with its Latin spelling, word pairs confirmed by sound; glosses
     ("분야(세포치료제, ...)", "대표(입셀)") are not names and are left out."""
-    s_in = _script(inside)
+    s_in = script_of(inside)
     if s_in != "latin" or len(inside) < 2 or "," in inside or len(inside.split()) > 5:
         return
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9\-*&]{1,12}", inside) and re.search(r"[A-Z]", inside):
@@ -336,7 +306,7 @@ def mentions(text: str, forms: Sequence[str]) -> bool:
         f = form.lower()
         if len(f) < 2:
             continue
-        if _script(form) == "latin":
+        if script_of(form) == "latin":
             if f in lowered and _word_pattern(f).search(lowered):
                 return True
         elif f in lowered:

@@ -14,15 +14,24 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from partnerbot.corpus.language.scripts import (
+    HAN_EXT_A,
+    HAN_UNIFIED,
+    HANGUL_SYLLABLES,
+    KANA,
+    KATAKANA_EXT,
+)
+
+_HANGUL = HANGUL_SYLLABLES
+_KANA = KANA + KATAKANA_EXT
+_HAN = HAN_UNIFIED + HAN_EXT_A
 _TOKEN = re.compile(
     r"[a-z0-9]+(?:[.'’][a-z0-9]+)*"        # latin words, numbers like 2.5, it's
-    r"|[\uac00-\ud7a3]+"                    # hangul syllables
-    r"|[\u3040-\u30ff\u31f0-\u31ff]+"       # kana
-    r"|[\u4e00-\u9fff\u3400-\u4dbf]+"       # han
+    f"|[{_HANGUL}]+|[{_KANA}]+|[{_HAN}]+"   # one run per script
 )
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _POSSESSIVE = re.compile(r"['’]s$")
-_CJK = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\u4e00-\u9fff\u3400-\u4dbf]")
+_CJK = re.compile(f"[{_HANGUL}{_KANA}{_HAN}]")
 
 STOPWORDS = frozenset("""
 a an the and or of to in on at by for with from as is are was were be been being this that

@@ -2,7 +2,8 @@
 
 import pytest
 
-from partnerbot.corpus.metadata import infer_lang, infer_title
+from partnerbot.corpus.language.detect import infer_lang
+from partnerbot.corpus.metadata import infer_title
 
 
 @pytest.mark.parametrize(
