@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 
 from benchmarks.run import Config, report, run_benchmarks
-from tests.conftest import EVAL_SEEDS, HashEmbedder
+from tests.conftest import EVAL_SEEDS, HashEmbedder, shared_file
 
 
 def test_quick_report_with_fake_embedder(tmp_path: Path) -> None:
     qa = tmp_path / "qa.jsonl"
-    lines = (EVAL_SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines()[:6]
+    lines = shared_file(EVAL_SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines()[:6]
     qa.write_text("\n".join(lines) + "\n", encoding="utf-8")
     cfg = Config(sizes=[0, 500], rounds=1, cold_runs=0, reindex_passages=300, stores_from=500,
                  qa=qa, load_questions=0)  # the load section has its own test (test_load_smoke)

