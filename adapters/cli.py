@@ -71,10 +71,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _engine(settings: Settings, quiet: bool = False) -> Any:
-    from partnerbot.bot.engine import Engine
+    from partnerbot.bot.wiring import open_engine
 
     with progress_bar(not quiet) as update:
-        return Engine.open(settings, progress=update)
+        return open_engine(settings, progress=update)
 
 
 # ---- commands -------------------------------------------------------------------------
@@ -111,14 +111,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from partnerbot.retrieval.embedders import make_embedder
-    from partnerbot.retrieval.index import build_index
+    from partnerbot.bot.wiring import offline_admin
 
     settings = _settings(args)
-    embedders = [make_embedder(n, settings.st_model) for n in settings.embedders]
+    admin = offline_admin(settings)
     with progress_bar() as update:
-        summary = build_index(settings.corpus_dir, settings.index_dir, embedders,
-                              progress=update, rebuild=args.rebuild)
+        summary = admin.reindex(progress=update, rebuild=args.rebuild)
     for skipped in summary.skipped:
         err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False, highlight=False,
                   soft_wrap=True)
@@ -137,7 +135,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     engine = _engine(_settings(args), quiet=args.json)
-    releases = engine.releases()
+    releases = engine.admin.sources()
     if args.json:
         print(json.dumps([r.__dict__ for r in releases], ensure_ascii=False, indent=2))
         return 0
@@ -147,7 +145,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    status = _engine(_settings(args), quiet=True).status()
+    status = _engine(_settings(args), quiet=True).admin.status()
     print(json.dumps(status.__dict__, ensure_ascii=False, indent=2, default=str))
     return 0
 

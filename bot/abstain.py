@@ -13,13 +13,7 @@ from dataclasses import dataclass
 
 from partnerbot.bot.evidence import Evidence, QuestionTerms
 from partnerbot.bot.question_kind import MUST_FIT, Kind
-from partnerbot.corpus.model import Release
-from partnerbot.retrieval.lexical import BM25Index
-from partnerbot.retrieval.lexicon import mentions
-from partnerbot.retrieval.tokenize import tokenize
-
-# Calibrated on unanswerable questions (see BENCHMARKS.md / `partnerbot eval`).
-MIN_TOP_SCORE = 0.0
+from partnerbot.retrieval.search import NameForms, SearchIndex, TermStats
 
 
 @dataclass(frozen=True)
@@ -31,22 +25,14 @@ class Verdict:
     evidence: tuple[Evidence, ...] = ()
 
 
-def _known(forms: Sequence[str], bm25: BM25Index) -> bool:
-    """Does the corpus contain this name in any of its forms?"""
-    for form in forms:
-        toks = tokenize(form)
-        if toks and all(bm25.has_token(t) for t in toks):
-            return True
-    return False
-
-
 def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
-           releases: Mapping[str, Release], bm25: BM25Index) -> Verdict:
+           view: SearchIndex) -> Verdict:
     if not chosen:
         return Verdict(True, "no evidence")
     if not terms.tokens and not terms.names:  # "a", "🧬", "...": nothing the evidence could fit
         return Verdict(True, "nothing to search for in the question")
-    unknown = {name for name, forms in terms.names if not _known(forms, bm25)}
+    stats = view.terms
+    unknown = {name for name, forms in terms.names if not stats.known(forms)}
     for phrase in terms.phrases:
         if all(word in unknown for word in phrase):
             return Verdict(True, f"{' '.join(phrase)!r} is not in any release")
@@ -55,8 +41,7 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     # one party do not describe a partnership between them.
     missing_of: dict[str, str] = {}
     for doc_id in dict.fromkeys(ev.doc_id for ev in chosen):
-        partner = releases[doc_id].translation_of
-        group = [releases[d].text for d in (doc_id, partner) if d and d in releases]
+        group = [view.releases[d].text for d in (doc_id, view.translation_of(doc_id)) if d]
         missing_of[doc_id] = _first_missing(terms.phrases, unknown, forms_of, group)
     kept = [ev for ev in chosen if not missing_of[ev.doc_id]]
     if not kept:
@@ -64,8 +49,8 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     if kind in MUST_FIT and not kept[0].fits_kind:
         return Verdict(True, f"the best sentence holds no {kind.value}")
     if not terms.names and terms.tokens:
-        unseen = [t for t in terms.tokens if not bm25.has_token(t)]
-        if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, bm25):
+        unseen = [t for t in terms.tokens if not stats.has_token(t)]
+        if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, stats):
             return Verdict(True, f"off topic: {', '.join(sorted(unseen))} are in no release")
     return Verdict(False, "", tuple(kept))
 
@@ -76,12 +61,12 @@ def _first_missing(phrases: Sequence[tuple[str, ...]], unknown: set[str],
     for phrase in phrases:
         known = [w for w in phrase if w not in unknown]
         # one thing named in several words ("LegoChem Biosciences"): any known word will do
-        if known and not any(mentions(t, forms_of[w]) for w in known for t in texts):
+        if known and not any(NameForms.mentions(t, forms_of[w]) for w in known for t in texts):
             return " ".join(phrase)
     return ""
 
 
-def _translated_terms_seen(terms: QuestionTerms, bm25: BM25Index) -> bool:
+def _translated_terms_seen(terms: QuestionTerms, stats: TermStats) -> bool:
     """Glossary translations of the question's words that the corpus has (a question in one
     language about releases in another shares few tokens with them)."""
-    return sum(bm25.has_token(t) for t in terms.expansion_tokens) >= 2
+    return sum(stats.has_token(t) for t in terms.expansion_tokens) >= 2

@@ -9,17 +9,12 @@ question's kind at all (a "when" question wants a date).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from partnerbot.bot.question_kind import MUST_FIT, Kind, fits
-from partnerbot.retrieval.index import LoadedIndex
-from partnerbot.retrieval.lexicon import Lexicon, mentions, name_runs, names_in, strip_particle
-from partnerbot.retrieval.passage import Passage
-from partnerbot.retrieval.retriever import Hit
-from partnerbot.retrieval.tokenize import token_set, tokenize
+from partnerbot.retrieval.lexicon import strip_particle
+from partnerbot.retrieval.search import Hit, NameForms, Passage, QueryVectors, SearchIndex
 
 MAX_QUOTE_CHARS = 700
 PASSAGES_CONSIDERED = 8
@@ -53,19 +48,19 @@ class QuestionTerms:
     phrases: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
-    def of(cls, question: str, expansion: Sequence[str], lexicon: Lexicon) -> QuestionTerms:
+    def of(cls, question: str, query: QueryVectors, view: SearchIndex) -> QuestionTerms:
         exp: set[str] = set()
-        for term in expansion:
-            exp.update(tokenize(term))
-        names = tuple((n, forms) for n in dict.fromkeys(names_in(question))
-                      for forms in [tuple(lexicon.forms_of(n))] if is_entity(n, forms))
+        for term in query.expansion:
+            exp.update(view.terms.tokens(term))
+        names = tuple((n, forms) for n in dict.fromkeys(NameForms.names_in(question))
+                      for forms in [tuple(view.names.forms_of(n))] if is_entity(n, forms))
         entity = {n for n, _ in names}
         phrases: list[tuple[str, ...]] = []
-        for run in name_runs(question):
+        for run in NameForms.name_runs(question):
             kept = tuple(w for w in run if w in entity)
             if kept:
                 phrases.append(kept)
-        return cls(tokens=frozenset(tokenize(content_words(question))),
+        return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
                    expansion_tokens=frozenset(exp),
                    names=names, phrases=tuple(phrases))
 
@@ -129,10 +124,10 @@ def _coverage(text: str, terms: QuestionTerms) -> float:
     """Share of the question's names that `text` mentions in some form."""
     if not terms.names:
         return 0.0
-    return sum(mentions(text, forms) for _, forms in terms.names) / len(terms.names)
+    return sum(NameForms.mentions(text, forms) for _, forms in terms.names) / len(terms.names)
 
 
-def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[Passage]],
+def candidate_passages(hits: Sequence[Hit], passages_of: Callable[[str], Sequence[Passage]],
                        translations: Mapping[str, str] | None = None,
                        ) -> list[tuple[Passage, float, int]]:
     """(passage, prior, rank): the best retrieved passages, plus every passage of the best
@@ -157,33 +152,27 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Mapping[str, Sequence[P
         if partner:  # the other-language version may hold details this one leaves out
             expanded.append((partner, floor))
     for doc_id, floor in expanded:
-        for p in passages_of.get(doc_id, ()):
+        for p in passages_of(doc_id):
             out.setdefault(p.id, (p, UNRETRIEVED_PRIOR * floor, PASSAGES_CONSIDERED))
     return list(out.values())
 
 
-def score_sentences(hits: Sequence[Hit], index: LoadedIndex, terms: QuestionTerms, kind: Kind,
-                    query_vector: np.ndarray | None = None) -> list[Evidence]:
-    """Score every candidate sentence. `query_vector` is the question embedded by the index's
-    sentence embedder (the cross-lingual one), which is what ranks sentences of a release in
-    another language, where shared words are rare."""
+def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms, kind: Kind,
+                    query: QueryVectors | None = None) -> list[Evidence]:
+    """Score every candidate sentence. The question's sentence similarities (by the index's
+    cross-lingual sentence embedder) are what rank sentences of a release in another
+    language, where shared words are rare."""
     if not hits:
         return []
-    releases = index.releases
+    releases = view.releases
     wanted = terms.tokens | terms.expansion_tokens
-    translations = {r.id: r.translation_of for r in releases.values()
-                    if r.translation_of and r.translation_of in releases}
-    candidates = candidate_passages(hits, index.passages_of, translations)
-    sims: dict[tuple[str, int], float] = {}
-    if query_vector is not None and index.sentence_vectors is not None:
-        for passage, _, _ in candidates:
-            row = index.sentence_row[passage.id]
-            block = np.asarray(index.sentence_vectors[row:row + len(passage.sentences)],
-                               dtype=np.float32)
-            for j, value in enumerate(block @ query_vector):
-                sims[(passage.id, j)] = float(value)
+    translations = {d: p for d in releases for p in [view.translation_of(d)] if p}
+    candidates = candidate_passages(hits, view.passages_of, translations)
+    sims = (view.sentence_similarities([p for p, _, _ in candidates], query)
+            if query is not None else {})
     top_sim = max(sims.values(), default=0.0) or 1.0
-    idf = index.bm25.idf
+    idf = view.terms.idf
+    token_set = view.terms.token_set
     q_weight = sum(idf(t) for t in terms.tokens) or 1.0
     out: list[Evidence] = []
     seen: set[str] = set()

@@ -33,6 +33,10 @@ class LexicalIndex(Protocol):
         """One score per passage, in passage order (0 where nothing matches)."""
         ...
 
+    def idf(self, token: str) -> float:
+        """How rare the token is across passages: weighs word overlap in evidence scoring."""
+        ...
+
     def save(self, directory: Path) -> None: ...
 
     @property

@@ -9,7 +9,7 @@ import numpy as np
 
 from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.fusion import weighted_rrf
-from partnerbot.retrieval.index import LoadedIndex
+from partnerbot.retrieval.load import LoadedIndex
 from partnerbot.retrieval.passage import Passage
 from partnerbot.retrieval.tokenize import tokenize
 

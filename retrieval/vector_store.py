@@ -20,6 +20,10 @@ class VectorStore(Protocol):
         """(scores, positions) each of shape (len(queries), k); position -1 pads."""
         ...
 
+    def reconstruct(self, position: int) -> np.ndarray:
+        """The stored vector at `position` (cross-lingual alignment of passages)."""
+        ...
+
     def save(self, path: Path) -> None: ...
 
     @property

@@ -10,7 +10,7 @@ from partnerbot.bot import abstain
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.evidence import Evidence, QuestionTerms
 from partnerbot.bot.question_kind import Kind, fits, question_kind
-from partnerbot.retrieval.index import LoadedIndex
+from partnerbot.retrieval.search import QueryVectors, SearchIndex
 
 
 @pytest.mark.parametrize("text", [
@@ -49,46 +49,48 @@ def test_a_sum_needs_a_currency(sentence: str, ok: bool) -> None:
     assert fits(Kind.AMOUNT, sentence) is ok
 
 
-def _evidence(index: LoadedIndex, doc_id: str, needle: str, score: float, kind: Kind) -> Evidence:
+def _evidence(index: SearchIndex, doc_id: str, needle: str, score: float, kind: Kind) -> Evidence:
     text = index.releases[doc_id].text
     start = text.index(needle)
     return Evidence(doc_id=doc_id, start=start, end=start + len(needle), text=needle, score=score,
                     passage_rank=0, fits_kind=fits(kind, needle), name_coverage=0.0)
 
 
-def _doc_with(index: LoadedIndex, needle: str, without: str) -> str:
+def _no_expansion(question: str) -> QueryVectors:
+    return QueryVectors(text=question, vectors={}, expansion=())
+
+
+def _doc_with(index: SearchIndex, needle: str, without: str) -> str:
     return next(d for d, r in index.releases.items() if needle in r.text and without not in r.text)
 
 
 def test_the_lead_comes_from_a_release_that_names_the_parties(engine: Engine) -> None:
-    state = engine._state
-    index = state.index
+    view = engine.live.served
     question = "What did MSS agree with Shonan iPark?"
     kind = question_kind(question)
-    terms = QuestionTerms.of(question, [], index.lexicon)
-    naming = _doc_with(index, "Shonan", without="Medicen")
-    other = _doc_with(index, "Medicen", without="MSS")
+    terms = QuestionTerms.of(question, _no_expansion(question), view)
+    naming = _doc_with(view, "Shonan", without="Medicen")
+    other = _doc_with(view, "Medicen", without="MSS")
     # the better-scored sentence is from a release about someone else
-    off = _evidence(index, other, "Medicen", 2.0, kind)
-    on = _evidence(index, naming, "Shonan", 1.0, kind)
-    verdict = abstain.decide(terms, kind, [off, on], index.releases, index.bm25)
+    off = _evidence(view, other, "Medicen", 2.0, kind)
+    on = _evidence(view, naming, "Shonan", 1.0, kind)
+    verdict = abstain.decide(terms, kind, [off, on], view)
     assert not verdict.abstain
     assert [ev.doc_id for ev in verdict.evidence] == [naming]
     # with no sentence from a release naming them, the engine says it does not know
-    alone = abstain.decide(terms, kind, [off], index.releases, index.bm25)
+    alone = abstain.decide(terms, kind, [off], view)
     assert alone.abstain and not alone.evidence
 
 
 def test_a_money_question_with_only_counts_is_not_answered(engine: Engine) -> None:
-    index = engine._state.index
+    view = engine.live.served
     question = "How much funding did LINK-J provide?"
     kind = question_kind(question)
-    terms = QuestionTerms.of(question, [], index.lexicon)
-    doc = _doc_with(index, "LINK-J", without="€")
-    text = index.releases[doc].text
+    terms = QuestionTerms.of(question, _no_expansion(question), view)
+    doc = _doc_with(view, "LINK-J", without="€")
+    text = view.releases[doc].text
     needle = next(s for s in text.split("\n") if "LINK-J" in s and any(c.isdigit() for c in s)
                   and not fits(Kind.AMOUNT, s))
-    verdict = abstain.decide(terms, kind, [_evidence(index, doc, needle, 1.0, kind)],
-                             index.releases, index.bm25)
+    verdict = abstain.decide(terms, kind, [_evidence(view, doc, needle, 1.0, kind)], view)
     assert verdict.abstain
     assert "amount" in verdict.reason

@@ -248,7 +248,7 @@ def _add_release(corpus: Path) -> None:
 
 def test_refresh_picks_up_a_version_built_by_another_thread(engine: Engine,
                                                            corpus_copy: Path) -> None:
-    old = engine.status().version
+    old = engine.admin.status().version
     _add_release(corpus_copy)
     done: list[str] = []
     t = threading.Thread(target=lambda: done.append(
@@ -256,8 +256,8 @@ def test_refresh_picks_up_a_version_built_by_another_thread(engine: Engine,
     t.start()
     t.join(30)
     assert done and done[0] != old
-    assert engine.refresh() == done[0] == engine.status().version
-    assert "005" in {r.doc_id for r in engine.releases()}
+    assert engine.refresh() == done[0] == engine.admin.status().version
+    assert "005" in {r.doc_id for r in engine.admin.sources()}
 
 
 def _wait_for_version(engine: Engine, version: str, timeout: float = 15.0) -> list[Answer]:
@@ -269,17 +269,17 @@ def _wait_for_version(engine: Engine, version: str, timeout: float = 15.0) -> li
         if a.index_version == version:
             return seen
         time.sleep(0.05)
-    raise AssertionError(f"engine still serves {engine.status().version}, not {version}")
+    raise AssertionError(f"engine still serves {engine.admin.status().version}, not {version}")
 
 
 def test_background_reload_between_questions(engine: Engine, corpus_copy: Path) -> None:
-    old = engine.status().version
+    old = engine.admin.status().version
     _add_release(corpus_copy)
     new = build_index(corpus_copy, engine.settings.index_dir, [HashEmbedder()]).version
     assert new != old
     seen = _wait_for_version(engine, new)
     assert all(a.kind in ("answer", "abstain") for a in seen)
-    assert "005" in {r.doc_id for r in engine.releases()}
+    assert "005" in {r.doc_id for r in engine.admin.sources()}
 
 
 def test_picks_up_a_version_built_by_another_process(engine: Engine, corpus_copy: Path) -> None:
@@ -303,7 +303,7 @@ def test_answering_while_a_reindex_runs_never_fails(engine: Engine) -> None:
     def reindex_loop() -> None:
         try:
             for _ in range(4):
-                versions.append(engine.reindex(rebuild=True).version)
+                versions.append(engine.admin.reindex(rebuild=True).version)
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -129,8 +129,8 @@ def test_a_build_killed_with_sigkill_leaves_the_old_version_serving(
     answer = serving.answer(Question(KANAGAWA))
     assert answer.kind == "answer" and answer.index_version == old
     reopened = engine_for(built, corpus_copy)
-    assert reopened.status().version == old
-    assert "005" not in {r.doc_id for r in reopened.releases()}
+    assert reopened.admin.status().version == old
+    assert "005" not in {r.doc_id for r in reopened.admin.sources()}
 
     # the next build is not blocked by the lock file and clears the debris
     again = cli("index", "--corpus", str(corpus_copy), "--index", str(built), "--json")
@@ -142,7 +142,7 @@ def test_a_build_killed_with_sigkill_leaves_the_old_version_serving(
     assert version_names(built) == {str(old), summary["version"]}
     assert not list(built.glob(".CURRENT.*"))
     assert serving.refresh() == summary["version"]
-    assert "005" in {r.doc_id for r in serving.releases()}
+    assert "005" in {r.doc_id for r in serving.admin.sources()}
     assert serving.answer(Question(KANAGAWA)).index_version == summary["version"]
 
 
@@ -219,7 +219,7 @@ def test_engine_open_rebuilds_a_damaged_index_once(built: Path, corpus_copy: Pat
     old = current_version(built)
     damage(built, name)
     engine = engine_for(built, corpus_copy)
-    assert engine.status().version != old
+    assert engine.admin.status().version != old
     assert engine.answer(Question(KANAGAWA)).kind == "answer"
     rebuilt = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(rebuilt) == 1 and "rebuilt it from" in rebuilt[0].getMessage()
@@ -281,7 +281,7 @@ def test_cli_index_repairs_a_damaged_index_of_an_unchanged_corpus(built: Path) -
 def test_a_damaged_new_version_keeps_the_old_one_serving_and_logs_once(
         built: Path, corpus_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
     engine = engine_for(built, corpus_copy)
-    old = engine.status().version
+    old = engine.admin.status().version
     (corpus_copy / "005.txt").write_text(NEW_RELEASE, encoding="utf-8")
     bad = build_index(corpus_copy, built, [HashEmbedder()]).version
     damage(built, "truncated vectors")
@@ -309,4 +309,4 @@ def test_a_damaged_new_version_keeps_the_old_one_serving_and_logs_once(
     while engine.answer(Question(KANAGAWA)).index_version != good:
         assert time.monotonic() < deadline, "the repaired version was never loaded"
         time.sleep(0.02)
-    assert "005" in {r.doc_id for r in engine.releases()}
+    assert "005" in {r.doc_id for r in engine.admin.sources()}

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
+from partnerbot.bot.settings import BUNDLED_CORPUS, Settings, load_settings
 from partnerbot.bot.types import Question
 from partnerbot.corpus.reader import CorpusError, read_corpus
+from partnerbot.retrieval import build as build_mod
 from partnerbot.retrieval import index as index_mod
 from partnerbot.retrieval.chunking import chunk_release
 from partnerbot.retrieval.index import (
@@ -28,6 +29,8 @@ from partnerbot.retrieval.index import (
     current_version,
     load_index,
 )
+from partnerbot.retrieval.live import LiveIndex
+from partnerbot.retrieval.search import SearchIndex
 from partnerbot.retrieval.tokenize import TOKENIZER_NAME
 from tests.conftest import HashEmbedder
 
@@ -216,7 +219,7 @@ def test_current_is_swapped_only_after_the_version_is_complete(
             seen.append(version)
         real_replace(src, dst)
 
-    monkeypatch.setattr(index_mod.os, "replace", spy)
+    monkeypatch.setattr(os, "replace", spy)
     summary = build_index(corpus_copy, built, [HashEmbedder()])
     assert seen == [summary.version]
 
@@ -229,16 +232,14 @@ def _assert_old_version_serves(index_dir: Path, old: str, corpus: Path) -> None:
     assert index.version == old
     assert "005" not in index.releases
     s = load_settings(env={}, corpus_dir=corpus, index_dir=index_dir)
-    answer = Engine(s, [HashEmbedder()], _state_for(index)).answer(
+    answer = Engine(s, _live_for(index, s)).answer(
         Question("When did LINK-J sign with Kanagawa Prefecture?"))
     assert answer.kind in ("answer", "abstain") and answer.index_version == old
 
 
-def _state_for(index: index_mod.LoadedIndex):  # type: ignore[no-untyped-def]
-    from partnerbot.bot.engine import _State
-    from partnerbot.retrieval.retriever import Retriever
-
-    return _State(index, Retriever(index, [HashEmbedder()]))
+def _live_for(index: index_mod.LoadedIndex, s: Settings) -> LiveIndex:
+    return LiveIndex(s.index_dir, s.corpus_dir, [HashEmbedder()],
+                     SearchIndex(index, [HashEmbedder()]))
 
 
 @pytest.mark.parametrize("fail_after", [0, 5])
@@ -263,7 +264,7 @@ def test_write_failing_mid_version_leaves_no_half_version(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index_mod, "_patch_manifest", disk_full)
+    monkeypatch.setattr(build_mod, "patch_manifest", disk_full)
     with pytest.raises(OSError, match="No space"):
         build_index(corpus_copy, built, [HashEmbedder()])
     _assert_old_version_serves(built, old, corpus_copy)
@@ -362,8 +363,8 @@ def test_engine_open_rebuilds_a_damaged_index(built: Path, corpus_copy: Path,
     hurt(built / "versions" / str(old) / rel)
     s = load_settings(env={}, corpus_dir=corpus_copy, index_dir=built)
     engine = Engine.open(s, embedders=[HashEmbedder()])
-    assert engine.status().version != old
-    assert {r.doc_id for r in engine.releases()} == corpus_ids(corpus_copy)
+    assert engine.admin.status().version != old
+    assert {r.doc_id for r in engine.admin.sources()} == corpus_ids(corpus_copy)
     answer = engine.answer(Question("When did LINK-J sign with Kanagawa Prefecture?"))
     assert answer.kind in ("answer", "abstain")
 

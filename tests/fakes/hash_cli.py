@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-import partnerbot.bot.engine
 import partnerbot.retrieval.embedders
 import partnerbot.retrieval.embedders.factory
 from partnerbot.adapters.cli import main
@@ -71,8 +70,7 @@ def make(name: str, st_model: str = "") -> HashEmbedder:
 
 
 if __name__ == "__main__":
-    for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders,
-                   partnerbot.bot.engine):
+    for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders):
         module.make_embedder = make  # type: ignore[attr-defined]
     if PAUSE_AT:
         sys.addaudithook(watch)
