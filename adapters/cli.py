@@ -234,20 +234,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from partnerbot.adapters.telegram.serve import check_settings
 
         check_settings(settings, args.webhook)
-    # /healthz answers "starting" while the index opens (or is built), "ok" after
-    with health_endpoint(settings) as health:
+    # /healthz: "starting" while the index opens (or is built), "connecting" until the
+    # platform answers, "ok" after
+    with health_endpoint(settings, platform=args.platform) as health:
         engine = _engine(settings)
         if health is not None:
             health.attach(engine)
         if args.platform == "slack":
             from partnerbot.adapters.slack.serve import serve_slack
 
-            serve_slack(settings, engine)
+            serve_slack(settings, engine, readiness=health)
         else:
             from partnerbot.adapters.telegram.serve import serve_telegram
 
             serve_telegram(settings, engine, webhook_url=args.webhook, listen=args.listen,
-                           port=args.port)
+                           port=args.port, readiness=health)
     return 0
 
 

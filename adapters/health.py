@@ -1,7 +1,8 @@
 """`/healthz` and `/metrics` over HTTP, on a background thread beside the bot.
 
 Started before the index opens, so a supervisor sees "starting" (503) during a first build
-instead of a refused connection, and "ok" (200) once questions can be answered.
+instead of a refused connection, "connecting" (503) while the platform (Slack, Telegram) is
+not reachable yet, and "ok" (200) only once questions can be answered on the platform.
 """
 
 from __future__ import annotations
@@ -21,19 +22,48 @@ from partnerbot.bot.types import IndexStatus
 log = logging.getLogger("partnerbot.health")
 
 
-class Observed(Protocol):
-    """What the endpoint reports on: the engine."""
-
-    metrics: Metrics
-
+class _Status(Protocol):
     def status(self) -> IndexStatus: ...
 
 
+class Observed(Protocol):
+    """What the endpoint reports on: the engine (its metrics, and its admin's status)."""
+
+    metrics: Metrics
+
+    @property
+    def admin(self) -> _Status: ...
+
+
+class Readiness(Protocol):
+    """What a platform adapter tells the health endpoint about its connection."""
+
+    def ready(self) -> None:
+        """Connected and listening: questions on the platform get answers."""
+
+    def not_ready(self, reason: str) -> None:
+        """Not (or no longer) reachable on the platform; `reason` is shown on /healthz."""
+
+
+class Unobserved:
+    """Readiness when nobody asks (the endpoint is off: PARTNERBOT_METRICS_PORT=0)."""
+
+    def ready(self) -> None:
+        pass
+
+    def not_ready(self, reason: str) -> None:
+        pass
+
+
 class HealthServer:
-    """A ThreadingHTTPServer on `host:port` (port 0: a free one, see `port`)."""
+    """A ThreadingHTTPServer on `host:port` (port 0: a free one, see `port`).
+
+    Ready (200) once `attach` has given it the engine, unless a platform adapter said
+    `not_ready` and has not said `ready` since."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._engine: Observed | None = None
+        self._waiting: str | None = None  # why the platform is not ready; None: it is
         health = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -67,6 +97,12 @@ class HealthServer:
         """The index is open: from now on report on `engine`."""
         self._engine = engine
 
+    def ready(self) -> None:
+        self._waiting = None
+
+    def not_ready(self, reason: str) -> None:
+        self._waiting = reason
+
     def close(self) -> None:
         if self._thread.is_alive():
             self._server.shutdown()
@@ -85,9 +121,12 @@ class HealthServer:
     def _health(self) -> tuple[int, str, bytes]:
         code: int = 503
         body: dict[str, object] = {"status": "starting", "reason": "index not loaded yet"}
-        if self._engine is not None:
+        waiting = self._waiting
+        if self._engine is not None and waiting is not None:
+            body = {"status": "connecting", "reason": waiting}
+        elif self._engine is not None:
             try:
-                index = self._engine.status()
+                index = self._engine.admin.status()
                 code, body = 200, {"status": "ok", "index_version": index.version,
                                    "releases": index.releases, "passages": index.passages}
             except Exception as exc:  # report, never crash the endpoint
@@ -96,9 +135,10 @@ class HealthServer:
 
 
 @contextmanager
-def health_endpoint(settings: Settings) -> Iterator[HealthServer | None]:
+def health_endpoint(settings: Settings, platform: str = "") -> Iterator[HealthServer | None]:
     """The endpoint on `settings.metrics_host:metrics_port` while the block runs; None when
-    `metrics_port` is 0 (turned off)."""
+    `metrics_port` is 0 (turned off). With `platform`, it is not ready until the adapter
+    serving that platform says `ready()`."""
     if not settings.metrics_port:
         yield None
         return
@@ -109,6 +149,8 @@ def health_endpoint(settings: Settings) -> Iterator[HealthServer | None]:
                             f"{settings.metrics_port}: {exc.strerror or exc} (set "
                             f"PARTNERBOT_METRICS_PORT to another port, or 0 to turn it off)"
                             ) from None
+    if platform:
+        server.not_ready(f"not connected to {platform.capitalize()} yet")
     try:
         yield server
     finally:

@@ -1,19 +1,96 @@
-"""`partnerbot serve telegram [--webhook URL]`: run the bot until interrupted."""
+"""`partnerbot serve telegram [--webhook URL]`: run the bot until interrupted.
+
+PTB's webhook server answers a body that is not JSON with a 500 (its handler lets the
+`JSONDecodeError` escape) and offers no hook for its request handler, so `StrictWebhookApp`
+stands in for its tornado application and answers 400 to anything that is not an Update.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import tornado.web
+from telegram import Update
 from telegram.error import InvalidToken
+from telegram.ext import Application
+from telegram.ext import _updater as ptb_updater
+from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
 
+from partnerbot.adapters.health import Readiness, Unobserved
 from partnerbot.adapters.stores.factory import check_redis
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.settings import Settings, SettingsError
 
+log = logging.getLogger("partnerbot.telegram")
+
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+class StrictTelegramHandler(TelegramHandler):
+    """PTB's webhook handler, answering 400 (not 500) to a body that is not an Update.
+
+    The content type and the secret token are checked first, as PTB does (403), so a caller
+    without the secret learns nothing about what the body should be."""
+
+    async def post(self) -> None:
+        self._validate_post()
+        try:
+            data = json.loads(self.request.body)
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an Update")
+            Update.de_json(data, self.bot)
+        except Exception as exc:  # untrusted input: any failure is the body's
+            log.warning("Telegram webhook: body is not an Update (%s), answered 400",
+                        type(exc).__name__)
+            raise tornado.web.HTTPError(400, reason="Not a Telegram Update") from None
+        await super().post()
+
+
+class StrictWebhookApp(WebhookAppClass):
+    """PTB's webhook application with `StrictTelegramHandler` on the webhook path."""
+
+    def __init__(self, webhook_path: str, bot: Any, update_queue: asyncio.Queue[object],
+                 secret_token: str | None = None) -> None:
+        self.shared_objects = {"bot": bot, "update_queue": update_queue,
+                               "secret_token": secret_token}
+        tornado.web.Application.__init__(
+            self, [(rf"{webhook_path}/?", StrictTelegramHandler, self.shared_objects)])
+
+
+def strict_webhooks() -> None:
+    """Make PTB's `Updater` build `StrictWebhookApp` for its webhook server (it names the
+    class at start, and takes no other). Checked against PTB 22's names, which pyproject
+    pins; if they moved, fail loudly rather than serve 500s."""
+    if getattr(ptb_updater, "WebhookAppClass", None) not in (WebhookAppClass, StrictWebhookApp):
+        raise RuntimeError("python-telegram-bot's webhook internals moved: update "
+                           "adapters/telegram/serve.py:strict_webhooks")
+    ptb_updater.WebhookAppClass = StrictWebhookApp  # type: ignore[misc]
+
+
+def report_ready(application: Application, readiness: Readiness) -> None:
+    """Tell `readiness` once the application runs (Telegram accepted the token, and polling
+    or the webhook server has started); PTB has no hook after `start()`, so the hook after
+    `initialize()` starts a task that waits for it."""
+    before = application.post_init
+
+    async def post_init(app: Application) -> None:
+        if before is not None:
+            await before(app)
+
+        async def wait_running() -> None:
+            while not app.running:
+                await asyncio.sleep(0.05)
+            readiness.ready()
+
+        asyncio.get_running_loop().create_task(wait_running())
+
+    application.post_init = post_init
 
 
 def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int) -> dict[str, Any]:
@@ -70,10 +147,12 @@ def serve_telegram(
     listen: str = "127.0.0.1",
     port: int = 8443,
     base_url: str | None = None,
+    readiness: Readiness | None = None,
 ) -> None:
     """Long polling by default; with `webhook_url`, a webhook server on `listen:port` behind
     the TLS-terminating proxy that `webhook_url` points at. Blocks until SIGINT/SIGTERM.
-    `base_url`: another Bot API server than Telegram's (a local one).
+    `base_url`: another Bot API server than Telegram's (a local one). `readiness` (the health
+    endpoint) hears when the bot is running.
 
     A token Telegram refuses is a SettingsError naming the variable: PTB's own message quotes
     the token, which must never reach a terminal or a log."""
@@ -81,11 +160,16 @@ def serve_telegram(
     options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None
     application = build_application(engine, settings,
                                     base_url=base_url or _bot_api(settings.telegram_api_url))
+    readiness = readiness or Unobserved()
+    report_ready(application, readiness)
     try:
         if options is None:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
         else:
+            strict_webhooks()
             application.run_webhook(**options)
     except InvalidToken:
         raise SettingsError("TELEGRAM_BOT_TOKEN was refused by Telegram (Unauthorized): "
                             "check it with @BotFather.") from None
+    finally:
+        readiness.not_ready("shutting down")
