@@ -146,7 +146,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     status = _engine(_settings(args), quiet=True).admin.status()
-    print(json.dumps(status.__dict__, ensure_ascii=False, indent=2, default=str))
+    if args.json:
+        print(json.dumps(status.__dict__, ensure_ascii=False, indent=2, default=str))
+        return 0
+    rows = [("version", status.version), ("releases", status.releases),
+            ("passages", status.passages), ("built", status.built_at),
+            ("embedders", ", ".join(status.embedders) or "-"), ("index", status.index_dir),
+            *sorted(status.extra.items())]
+    width = max(len(str(k)) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:{width}}  {value}")
     return 0
 
 
@@ -292,7 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sources, corpus=None)
 
-    p = add("status", "show the index being served", "partnerbot status")
+    p = add("status", "show the index being served", "partnerbot status --json")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
     p.set_defaults(func=cmd_status, corpus=None)
 
     p = add("eval", "measure retrieval and answers on a question set",
@@ -321,6 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a reader that stops early (`| head`) ends it quietly."""
+    from partnerbot.adapters.pipes import quiet_on_closed_stdout
+
+    return quiet_on_closed_stdout(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from partnerbot.adapters.logs import configure_logging
     from partnerbot.adapters.redact import Redactor
     from partnerbot.corpus.reader import CorpusError

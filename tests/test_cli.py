@@ -141,6 +141,26 @@ def test_sources(capsys: pytest.CaptureFixture[str]) -> None:
     assert {r["doc_id"] for r in json.loads(out)} == set(releases)
 
 
+# ---- status -------------------------------------------------------------------------------------
+def test_status_is_readable_and_json_on_request(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    code, out, _ = run(capsys, "status", "--index", str(index))
+    assert code == 0
+    version = (index / "CURRENT").read_text().strip()
+    fields = dict(line.split(None, 1) for line in out.splitlines())
+    assert fields["version"] == version
+    assert fields["releases"] == str(len(bundled_ids()))
+    assert int(fields["passages"]) > 0 and fields["embedders"] == "test:hash"
+    assert fields["index"] == str(index)
+    assert not out.lstrip().startswith("{")
+
+    code, out, _ = run(capsys, "status", "--index", str(index), "--json")
+    status = json.loads(out)
+    assert code == 0 and status["version"] == version
+    assert status["releases"] == len(bundled_ids()) and status["embedders"] == ["test:hash"]
+
+
 # ---- eval -------------------------------------------------------------------------------------
 def test_eval_missing_qa_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "eval", "--corpus", str(BUNDLED_CORPUS),
@@ -205,7 +225,8 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in out
 
 
-@pytest.mark.parametrize("command", ["ask", "index", "sources", "eval", "feedback", "serve"])
+@pytest.mark.parametrize("command", ["ask", "index", "sources", "status", "eval", "feedback",
+                                     "serve"])
 def test_subcommand_help_has_an_example(capsys: pytest.CaptureFixture[str], command: str) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])
