@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from partnerbot.adapters.slack.app import SlackBot, build_app
-from partnerbot.adapters.slack.reindex import Reindexer
 from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.bot.engine import Engine
@@ -146,9 +145,8 @@ class SlackTarget:
         self.clock = ReindexClock()
         self.api = _TimedSlackAPI(mailbox, self.clock).__enter__()
         client = WebClient(token=settings.slack_bot_token, base_url=self.api.url)
-        self.reindexer = Reindexer(engine)
-        bot = SlackBot(engine, settings, FeedbackStore(settings.feedback_db),
-                       reindexer=self.reindexer)
+        bot = SlackBot(engine, settings, FeedbackStore(settings.feedback_db))
+        self.reindexer = bot.reindexer
         app = build_app(engine, settings, client=client, bot=bot, socket_mode=False)
         self.server = make_http_server(app, host="127.0.0.1", port=0)
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),

@@ -364,20 +364,20 @@ def test_unreadable_feedback_value_is_ignored(slack: Slack) -> None:
 def test_admin_status(slack: Slack, engine: Engine) -> None:
     assert slack.command("status", user=ADMIN, key="status").status == 200
     (reply,) = slack.api.wait_for("respond/status")
-    status = engine.status()
+    status = engine.admin.status()
     assert reply.body["response_type"] == "ephemeral"
     assert reply.body["text"].startswith(f"Index {status.version}: {status.releases} releases")
 
 
 @pytest.mark.parametrize("word", ["status", "reindex"])
 def test_non_admin_is_politely_refused(slack: Slack, engine: Engine, word: str) -> None:
-    before = engine.status().version
+    before = engine.admin.status().version
     resp = slack.command(word, user="UALICE01")
     assert resp.status == 200
     assert ack_text(resp) == message("admin_only", "en")
     slack.settle()
     assert [c.method for c in slack.api.calls() if c.method != "auth.test"] == []
-    assert engine.status().version == before
+    assert engine.admin.status().version == before
 
 
 def test_admin_reindex_posts_progress_and_summary_one_at_a_time(slack: Slack) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from partnerbot.adapters.common.chat import ui_lang
 from partnerbot.adapters.slack.translate import (
     event_to_question,
     is_from_bot,
     mentions,
     parse_command,
     thread_of,
-    ui_lang,
     unwrap_markup,
 )
 

@@ -14,26 +14,55 @@ from pathlib import Path
 import pytest
 import redis
 
-from partnerbot.adapters.slack.dedupe import MemoryKeyStore
+from partnerbot.adapters.slack.app import EVENT_TTL, THREAD_TTL
 from partnerbot.adapters.slack.serve import check_settings as check_slack
-from partnerbot.adapters.stores.factory import check_redis, open_stores
+from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked, MemoryAnswerKeys
+from partnerbot.adapters.stores.claims import Claims, MemoryClaims
+from partnerbot.adapters.stores.factory import Stores, check_redis, open_stores
 from partnerbot.adapters.stores.outage import Outage
+from partnerbot.adapters.stores.ratelimit import RateLimiter, SlidingWindowLimiter
 from partnerbot.adapters.stores.redis import (
     RedisAnswerKeys,
-    RedisKeyStore,
+    RedisClaims,
     RedisRateLimiter,
-    RedisUpdateDedupe,
     connect,
 )
-from partnerbot.adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
-from partnerbot.adapters.telegram.feedback_keys import Asked, MemoryAnswerKeys
-from partnerbot.adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from partnerbot.adapters.telegram.app import ANSWER_TTL, UPDATE_TTL
 from partnerbot.adapters.telegram.serve import check_settings as check_telegram
 from partnerbot.bot.settings import Settings, SettingsError
 from tests.redis_server import RedisServer, free_port
-from tests.test_telegram_limits import RateLimiterContract, UpdateDedupeContract
+from tests.test_claims import ClaimsContract
+from tests.test_telegram_limits import RateLimiterContract
 
 ASKED = Asked(question="LINK-J와 메디센의 양해각서는?", release_ids=("r1", "r2"), request_id="abc")
+
+
+@dataclasses.dataclass(frozen=True)
+class AppStores:
+    """The stores as `build_app` and `build_application` open them (same names, lifetimes)."""
+
+    stores: Stores
+    slack_seen: Claims
+    slack_threads: Claims
+    telegram_updates: Claims
+    telegram_limiter: RateLimiter
+    answer_keys: AnswerKeys
+
+    @property
+    def shared(self) -> bool:
+        return self.stores.shared
+
+    def close(self) -> None:
+        self.stores.close()
+
+
+def open_app_stores(settings: Settings, retry_after: float = 5.0) -> AppStores:
+    stores = open_stores(settings, retry_after=retry_after)
+    return AppStores(stores, stores.claims("slack:seen", EVENT_TTL),
+                     stores.claims("slack:thread", THREAD_TTL),
+                     stores.claims("telegram:update", UPDATE_TTL),
+                     stores.limiter("telegram:rate", settings.telegram_rate_limit),
+                     stores.answer_keys("telegram:answer", ANSWER_TTL))
 
 
 @pytest.fixture
@@ -84,13 +113,16 @@ class TestRedisRateLimiter(RateLimiterContract):
         assert all(limiter.allow("u") for _ in range(50))
 
 
-class TestRedisUpdateDedupe(UpdateDedupeContract):
+class TestRedisClaims(ClaimsContract):
     @pytest.fixture(autouse=True)
     def _client(self, client: redis.Redis) -> None:
         self.client = client
 
-    def make(self) -> UpdateDedupe:
-        return RedisUpdateDedupe(self.client, _prefix(), Outage("test"), RecentUpdates())
+    def make(self, ttl: float) -> Claims:
+        return RedisClaims(self.client, _prefix(), Outage("test"), ttl, MemoryClaims(ttl=ttl))
+
+    def let_expire(self, ttl: float) -> None:
+        time.sleep(ttl + 0.15)  # Redis's own clock: real time must pass
 
 
 # -- shared between processes: atomic, expiring -----------------------------------------------
@@ -99,7 +131,7 @@ class TestRedisUpdateDedupe(UpdateDedupeContract):
 def test_a_claim_is_won_once_across_threads_and_connections(redis_url: str) -> None:
     clients = [connect(redis_url) for _ in range(2)]  # two "replicas"
     prefix = _prefix()
-    stores = [RedisKeyStore(c, prefix, Outage("test"), 60, MemoryKeyStore()) for c in clients]
+    stores = [RedisClaims(c, prefix, Outage("test"), 60, MemoryClaims()) for c in clients]
     counter = iter(range(1000))
     wins = _run_together(16, lambda: stores[next(counter) % 2].claim("event:Ev1"))
     assert sorted(wins) == [False] * 15 + [True]
@@ -111,7 +143,7 @@ def test_a_claim_is_won_once_across_threads_and_connections(redis_url: str) -> N
 
 def test_keys_expire_after_their_ttl(client: redis.Redis) -> None:
     prefix = _prefix()
-    keys = RedisKeyStore(client, prefix, Outage("test"), 0.3, MemoryKeyStore())
+    keys = RedisClaims(client, prefix, Outage("test"), 0.3, MemoryClaims())
     assert keys.claim("C1:1.0") and not keys.claim("C1:1.0")
     ttl_ms = client.pttl(f"{prefix}:C1:1.0")
     assert 0 < int(ttl_ms) <= 300  # type: ignore[arg-type]
@@ -151,8 +183,8 @@ def test_answer_keys_round_trip_and_expire(client: redis.Redis) -> None:
 
 
 def test_prefixes_keep_deployments_apart(client: redis.Redis) -> None:
-    a = RedisKeyStore(client, "deploy-a", Outage("test"), 60, MemoryKeyStore())
-    b = RedisKeyStore(client, "deploy-b", Outage("test"), 60, MemoryKeyStore())
+    a = RedisClaims(client, "deploy-a", Outage("test"), 60, MemoryClaims())
+    b = RedisClaims(client, "deploy-b", Outage("test"), 60, MemoryClaims())
     assert a.claim("event:Ev1") and b.claim("event:Ev1")
     assert sorted(k for k in client.scan_iter("deploy-*")) == [
         "deploy-a:event:Ev1", "deploy-b:event:Ev1"]
@@ -163,13 +195,13 @@ def test_prefixes_keep_deployments_apart(client: redis.Redis) -> None:
 
 def test_the_factory_picks_memory_without_a_url_and_redis_with_one(
         settings: Settings, redis_url: str) -> None:
-    local = open_stores(settings)
-    assert not local.shared and isinstance(local.slack_seen, MemoryKeyStore)
-    one = open_stores(dataclasses.replace(settings, redis_url=redis_url))
-    two = open_stores(dataclasses.replace(settings, redis_url=redis_url))
+    local = open_app_stores(settings)
+    assert not local.shared and isinstance(local.slack_seen, MemoryClaims)
+    one = open_app_stores(dataclasses.replace(settings, redis_url=redis_url))
+    two = open_app_stores(dataclasses.replace(settings, redis_url=redis_url))
     assert one.shared
     assert one.slack_seen.claim("event:Ev9") and not two.slack_seen.claim("event:Ev9")
-    assert one.telegram_updates.first_time(5) and not two.telegram_updates.first_time(5)
+    assert one.telegram_updates.claim("5") and not two.telegram_updates.claim("5")
     one.answer_keys.put("k1", ASKED)
     assert two.answer_keys.get("k1") == ASKED
     assert "event:Ev9" not in one.slack_threads  # each store has its own namespace
@@ -209,8 +241,8 @@ def test_redis_going_away_fails_open_logs_once_and_recovers(
     caplog.set_level(logging.WARNING, logger="partnerbot.stores")
     with RedisServer(tmp_path / "redis") as server:
         cfg = dataclasses.replace(settings, redis_url=server.url, telegram_rate_limit=2)
-        stores = open_stores(cfg, retry_after=0.2)
-        other = open_stores(cfg, retry_after=0.2)  # another replica
+        stores = open_app_stores(cfg, retry_after=0.2)
+        other = open_app_stores(cfg, retry_after=0.2)  # another replica
         assert stores.slack_seen.claim("event:Ev1")
         assert not other.slack_seen.claim("event:Ev1")
 
@@ -220,8 +252,8 @@ def test_redis_going_away_fails_open_logs_once_and_recovers(
         # duplicates with its per-process memory.
         assert stores.slack_seen.claim("event:Ev2")
         assert not stores.slack_seen.claim("event:Ev2")
-        assert stores.telegram_updates.first_time(77)
-        assert not stores.telegram_updates.first_time(77)
+        assert stores.telegram_updates.claim("77")
+        assert not stores.telegram_updates.claim("77")
         assert stores.telegram_limiter.allow("u") and stores.telegram_limiter.allow("u")
         assert not stores.telegram_limiter.allow("u")  # the local budget still applies
         stores.answer_keys.put("k-outage", ASKED)
@@ -243,8 +275,8 @@ def test_redis_going_away_fails_open_logs_once_and_recovers(
 
         # a second outage is logged again, once
         server.stop()
-        assert stores.telegram_updates.first_time(78)
-        assert stores.telegram_updates.first_time(79)
+        assert stores.telegram_updates.claim("78")
+        assert stores.telegram_updates.claim("79")
         assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 2
         stores.close()
         other.close()

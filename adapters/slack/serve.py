@@ -44,6 +44,10 @@ log = logging.getLogger("partnerbot.slack")
 
 _TRANSIENT = frozenset({429, 500, 502, 503, 504})  # Slack answered, but "not now"
 
+# slack_sdk logs every failed call at ERROR; while waiting, our one line per try says it all.
+_PROBE_LOG = logging.getLogger("partnerbot.slack.auth_test")
+_PROBE_LOG.setLevel(logging.CRITICAL)
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -81,7 +85,8 @@ def wait_for_slack(settings: Settings, readiness: Readiness, backoff: Backoff = 
     `backoff.give_up` seconds, is a one-line SettingsError."""
     base = api_base(settings)
     url = base + "auth.test"
-    client = WebClient(token=settings.slack_bot_token, base_url=base, timeout=10)
+    client = WebClient(token=settings.slack_bot_token, base_url=base, timeout=10,
+                       logger=_PROBE_LOG)
     client.retry_handlers = []  # the waiting is ours, with a log line per try
     started, delay = time.monotonic(), backoff.first
     while True:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from partnerbot.adapters.common.chat import ui_lang
 from partnerbot.bot.question_text import clean_question
 from partnerbot.bot.types import Question
 
@@ -112,12 +113,3 @@ def parse_command(payload: Mapping[str, Any]) -> Command:
                         platform=PLATFORM)
     return Command("ask", lang=ui_lang(text), question=question)
 
-
-def ui_lang(text: str) -> str:
-    """Which language to use for our own UI strings (refusals, errors) when the engine has not
-    said: by script alone. The engine detects the question's language itself."""
-    if re.search(r"[\u3040-\u30ff]", text):
-        return "ja"
-    if re.search(r"[\uac00-\ud7a3\u1100-\u11ff]", text):
-        return "ko"
-    return "en"

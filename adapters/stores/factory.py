@@ -1,76 +1,90 @@
 """Pick the stores from the settings: per-process memory, or Redis when `redis_url` is set.
 
-The one place that knows how long each kind of key is kept, for both backends.
+Platform-neutral: each chat platform asks for the stores it needs by name (`slack:seen`,
+`telegram:rate`, ...) with the lifetime it knows its keys need; the factory only decides where
+they live. Nothing here knows Slack or Telegram.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import redis
 from redis.exceptions import RedisError
 
-from partnerbot.adapters.slack.dedupe import KeyStore, MemoryKeyStore
+from partnerbot.adapters.common.chat import one_line
+from partnerbot.adapters.stores.answer_keys import AnswerKeys, MemoryAnswerKeys
+from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.adapters.stores.outage import Outage
+from partnerbot.adapters.stores.ratelimit import RateLimiter, SlidingWindowLimiter
 from partnerbot.adapters.stores.redis import (
     RedisAnswerKeys,
-    RedisKeyStore,
+    RedisClaims,
     RedisRateLimiter,
-    RedisUpdateDedupe,
     connect,
 )
-from partnerbot.adapters.telegram.dedupe import RecentUpdates, UpdateDedupe
-from partnerbot.adapters.telegram.feedback_keys import AnswerKeys, MemoryAnswerKeys
-from partnerbot.adapters.telegram.ratelimit import RateLimiter, SlidingWindowLimiter
 from partnerbot.bot.settings import Settings, SettingsError
 
-EVENT_TTL = 3600.0  # outlasts Slack's retries (three, within about five minutes)
-THREAD_TTL = 7 * 24 * 3600.0  # a thread stays "ours" for a week: follow-ups need no mention
-UPDATE_TTL = 24 * 3600.0  # Telegram drops undelivered updates after a day
-ANSWER_TTL = 7 * 24 * 3600.0  # 👍/👎 after a week fall back to the quoted question
 PREFIX = "partnerbot"
 
 
-@dataclass(frozen=True)
 class Stores:
-    """Everything the adapters remember between deliveries. `close` releases the connection."""
+    """Opens named stores in one place: memory for one process, or Redis shared by the
+    replicas, each Redis store with a memory twin as its fallback during an outage (one
+    `Outage` per connection, so an outage is logged once, not once per store).
 
-    slack_seen: KeyStore
-    slack_threads: KeyStore
-    telegram_updates: UpdateDedupe
-    telegram_limiter: RateLimiter
-    answer_keys: AnswerKeys
-    close: Callable[[], None]
-    shared: bool
+    Call each method once per name and keep the store: every call builds a new memory twin.
+    """
+
+    def __init__(self, client: redis.Redis | None = None, prefix: str = PREFIX,
+                 outage: Outage | None = None) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._outage = outage or Outage("Redis")
+
+    @property
+    def shared(self) -> bool:
+        """True when the stores are shared with other replicas (Redis)."""
+        return self._client is not None
+
+    def claims(self, name: str, ttl: float, max_keys: int = 100_000) -> Claims:
+        """Claims named `name` (e.g. `slack:seen`), each kept `ttl` seconds."""
+        local = MemoryClaims(ttl=ttl, max_keys=max_keys)
+        if self._client is None:
+            return local
+        return RedisClaims(self._client, self._name(name), self._outage, ttl, local)
+
+    def limiter(self, name: str, limit: int, window: float = 60.0) -> RateLimiter:
+        """At most `limit` questions per `window` seconds per key (`limit <= 0`: no limit)."""
+        local = SlidingWindowLimiter(limit, window)
+        if self._client is None:
+            return local
+        return RedisRateLimiter(self._client, self._name(name), self._outage, limit, local,
+                                window)
+
+    def answer_keys(self, name: str, ttl: float) -> AnswerKeys:
+        """What 👍/👎 button keys refer to, kept `ttl` seconds."""
+        local = MemoryAnswerKeys()
+        if self._client is None:
+            return local
+        return RedisAnswerKeys(self._client, self._name(name), self._outage, local, ttl)
+
+    def close(self) -> None:
+        """Release the connection (memory stores have none)."""
+        if self._client is not None:
+            self._client.close()
+
+    def _name(self, name: str) -> str:
+        return f"{self._prefix}:{name}"
 
 
 def open_stores(settings: Settings, prefix: str = PREFIX, retry_after: float = 5.0) -> Stores:
-    """Memory stores when `redis_url` is empty, else Redis stores with those memory stores as
-    their fallback during an outage. Connects lazily: never raises because Redis is down
-    (`check_redis` is the start-up check)."""
-    seen = MemoryKeyStore(ttl=EVENT_TTL)
-    threads = MemoryKeyStore(ttl=THREAD_TTL)
-    updates = RecentUpdates()
-    limiter = SlidingWindowLimiter(settings.telegram_rate_limit)
-    keys = MemoryAnswerKeys()
+    """Memory stores when `redis_url` is empty, else Redis stores with memory fallbacks.
+    Connects lazily: never raises because Redis is down (`check_redis` is the start-up check)."""
     if not settings.redis_url:
-        return Stores(seen, threads, updates, limiter, keys, close=lambda: None, shared=False)
-    client = connect(settings.redis_url)
+        return Stores(prefix=prefix)
     outage = Outage(f"Redis at {_where(settings.redis_url)}", retry_after=retry_after)
-    return Stores(
-        slack_seen=RedisKeyStore(client, f"{prefix}:slack:seen", outage, EVENT_TTL, seen),
-        slack_threads=RedisKeyStore(client, f"{prefix}:slack:thread", outage, THREAD_TTL,
-                                    threads),
-        telegram_updates=RedisUpdateDedupe(client, f"{prefix}:telegram:update", outage,
-                                           updates, UPDATE_TTL),
-        telegram_limiter=RedisRateLimiter(client, f"{prefix}:telegram:rate", outage,
-                                          settings.telegram_rate_limit, limiter),
-        answer_keys=RedisAnswerKeys(client, f"{prefix}:telegram:answer", outage, keys,
-                                    ANSWER_TTL),
-        close=client.close,
-        shared=True,
-    )
+    return Stores(connect(settings.redis_url), prefix, outage)
 
 
 def check_redis(settings: Settings) -> None:
@@ -87,9 +101,8 @@ def check_redis(settings: Settings) -> None:
     try:
         client.ping()
     except RedisError as exc:
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise SettingsError(f"PARTNERBOT_REDIS_URL: cannot reach Redis at {where}: "
-                            f"{reason}") from None
+                            f"{one_line(exc, limit=None)}") from None
     finally:
         client.close()
 

@@ -27,11 +27,10 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from partnerbot.adapters.slack.dedupe import KeyStore
+from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
+from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.outage import Outage
-from partnerbot.adapters.telegram.dedupe import UpdateDedupe
-from partnerbot.adapters.telegram.feedback_keys import AnswerKeys, Asked
-from partnerbot.adapters.telegram.ratelimit import RateLimiter
+from partnerbot.adapters.stores.ratelimit import RateLimiter
 
 T = TypeVar("T")
 
@@ -70,10 +69,6 @@ class _Shared:
     def _key(self, key: str) -> str:
         return f"{self._prefix}:{key}"
 
-    def _claim(self, key: str, ttl_ms: int) -> bool:
-        """One atomic `SET NX PX`: True for the first caller on any replica."""
-        return bool(self._redis.set(self._key(key), 1, nx=True, px=ttl_ms))
-
     def _call(self, shared: Callable[[], T], local: Callable[[], T]) -> T:
         if not self._outage.should_try():
             return local()
@@ -86,37 +81,24 @@ class _Shared:
         return result
 
 
-class RedisKeyStore(_Shared):
-    """`KeyStore` (Slack event ids, answered threads): keys expire after `ttl` seconds."""
+class RedisClaims(_Shared):
+    """`Claims` shared by every replica: one atomic `SET NX PX` per claim, so exactly one
+    replica wins a key; keys expire after `ttl` seconds."""
 
     def __init__(self, client: redis.Redis, prefix: str, outage: Outage, ttl: float,
-                 fallback: KeyStore) -> None:
+                 fallback: Claims) -> None:
         super().__init__(client, prefix, outage)
         self._ttl_ms = max(1, round(ttl * 1000))
         self._fallback = fallback
 
     def claim(self, key: str) -> bool:
-        return self._call(lambda: self._claim(key, self._ttl_ms),
-                          lambda: self._fallback.claim(key))
+        return self._call(
+            lambda: bool(self._redis.set(self._key(key), 1, nx=True, px=self._ttl_ms)),
+            lambda: self._fallback.claim(key))
 
     def __contains__(self, key: object) -> bool:
         return self._call(lambda: bool(self._redis.exists(self._key(str(key)))),
                           lambda: key in self._fallback)
-
-
-class RedisUpdateDedupe(_Shared):
-    """`UpdateDedupe` (Telegram update ids). Telegram keeps an undelivered update for 24 hours,
-    so that is how long an id is remembered by default."""
-
-    def __init__(self, client: redis.Redis, prefix: str, outage: Outage,
-                 fallback: UpdateDedupe, ttl: float = 24 * 3600) -> None:
-        super().__init__(client, prefix, outage)
-        self._ttl_ms = max(1, round(ttl * 1000))
-        self._fallback = fallback
-
-    def first_time(self, update_id: int) -> bool:
-        return self._call(lambda: self._claim(str(update_id), self._ttl_ms),
-                          lambda: self._fallback.first_time(update_id))
 
 
 class RedisRateLimiter(_Shared):

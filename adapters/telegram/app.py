@@ -17,12 +17,12 @@ from telegram.ext import (
     filters,
 )
 
+from partnerbot.adapters.stores.answer_keys import AnswerKeys
+from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.factory import open_stores
+from partnerbot.adapters.stores.ratelimit import RateLimiter
 from partnerbot.adapters.telegram.admin import AdminHandlers
-from partnerbot.adapters.telegram.dedupe import UpdateDedupe
-from partnerbot.adapters.telegram.feedback_keys import AnswerKeys
 from partnerbot.adapters.telegram.handlers import UserHandlers
-from partnerbot.adapters.telegram.ratelimit import RateLimiter
 from partnerbot.adapters.telegram.retry import RetryingRequests
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import FeedbackStore
@@ -31,6 +31,9 @@ from partnerbot.bot.settings import Settings
 
 ALLOWED_UPDATES = ["message", "callback_query"]  # all we handle; Telegram sends nothing else
 CONCURRENT_UPDATES = 16  # a question must not wait behind a running /reindex
+UPDATE_TTL = 24 * 3600.0  # Telegram drops undelivered updates after a day
+MAX_UPDATES = 10_000  # redeliveries come within minutes: a few thousand recent ids are plenty
+ANSWER_TTL = 7 * 24 * 3600.0  # 👍/👎 after a week fall back to the quoted question
 
 # The menu Telegram shows beside the input box; admin commands stay out of it.
 MENU = ("ask", "sources", "help")
@@ -53,7 +56,7 @@ def build_application(
     base_file_url: str | None = None,
     feedback: FeedbackStore | None = None,
     limiter: RateLimiter | None = None,
-    dedupe: UpdateDedupe | None = None,
+    dedupe: Claims | None = None,
     keys: AnswerKeys | None = None,
     retry: RetryingRequests | None = None,
     sources_per_page: int = 10,
@@ -73,9 +76,11 @@ def build_application(
     users = UserHandlers(
         engine=engine,
         feedback=store,
-        keys=keys or stores.answer_keys,
-        limiter=limiter or stores.telegram_limiter,
-        dedupe=dedupe or stores.telegram_updates,
+        keys=keys if keys is not None else stores.answer_keys("telegram:answer", ANSWER_TTL),
+        limiter=(limiter if limiter is not None
+                 else stores.limiter("telegram:rate", settings.telegram_rate_limit)),
+        dedupe=(dedupe if dedupe is not None
+                else stores.claims("telegram:update", UPDATE_TTL, max_keys=MAX_UPDATES)),
         sources_per_page=sources_per_page,
     )
     admins = AdminHandlers(

@@ -15,10 +15,11 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from partnerbot.adapters.telegram.dedupe import UpdateDedupe
-from partnerbot.adapters.telegram.feedback_keys import AnswerKeys, Asked
+from partnerbot.adapters.common.chat import answer_or_apology, help_or_apology
+from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
+from partnerbot.adapters.stores.claims import Claims
+from partnerbot.adapters.stores.ratelimit import RateLimiter
 from partnerbot.adapters.telegram.outbox import NO_PREVIEW, send_html, send_parts, typing
-from partnerbot.adapters.telegram.ratelimit import RateLimiter
 from partnerbot.adapters.telegram.render import esc, render_answer, render_help, render_sources
 from partnerbot.adapters.telegram.retry import MaybeDelivered
 from partnerbot.adapters.telegram.translate import (
@@ -34,7 +35,7 @@ from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.messages import message
 from partnerbot.bot.request_context import request_scope
-from partnerbot.bot.types import Answer, Question
+from partnerbot.bot.types import Question
 
 log = logging.getLogger("partnerbot.telegram")
 
@@ -74,19 +75,19 @@ def pager(page: int, pages: int) -> InlineKeyboardMarkup | None:
 
 @dataclass
 class UserHandlers:
-    """State shared by the handlers: the engine, the per-user budget, update-id memory, the
-    feedback store and what each 👍/👎 key refers to."""
+    """State shared by the handlers: the engine, the per-user budget, the claims on update
+    ids, the feedback store and what each 👍/👎 key refers to."""
 
     engine: Engine
     feedback: FeedbackStore
     limiter: RateLimiter
-    dedupe: UpdateDedupe
+    dedupe: Claims
     keys: AnswerKeys
     sources_per_page: int = 10
 
     async def drop_duplicates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs before every other handler (group -1): a redelivered update stops here."""
-        if not self.dedupe.first_time(update.update_id):
+        if not self.dedupe.claim(str(update.update_id)):
             log.info("update %s already handled; ignored", update.update_id)
             raise ApplicationHandlerStop
 
@@ -124,11 +125,7 @@ class UserHandlers:
             await send_html(context.bot, target, esc(message("rate_limited", lang)))
             return
         async with typing(context.bot, target):
-            try:
-                answer = await asyncio.to_thread(self.engine.answer, question)
-            except Exception:
-                log.exception("engine failed on request %s", question.request_id)
-                answer = Answer(kind="error", text=message("error", lang), lang=lang)
+            answer = await asyncio.to_thread(answer_or_apology, self.engine, question, lang)
         markup = None
         if answer.kind in FEEDBACK_KINDS:
             self.keys.put(
@@ -148,7 +145,7 @@ class UserHandlers:
         if msg is None:
             return
         lang = user_lang(update, msg.text)
-        answer = await asyncio.to_thread(self.engine.help, lang)
+        answer = await asyncio.to_thread(help_or_apology, self.engine, lang)
         parts = render_help(answer, message("telegram_commands", lang))
         await send_parts(context.bot, reply_target(msg), parts)
 
@@ -158,7 +155,7 @@ class UserHandlers:
         if msg is None:
             return
         lang = user_lang(update, msg.text)
-        releases = await asyncio.to_thread(self.engine.releases)
+        releases = await asyncio.to_thread(self.engine.admin.sources)
         text, page, pages = render_sources(releases, 0, lang, self.sources_per_page)
         await send_html(context.bot, reply_target(msg), text, pager(page, pages))
 
@@ -169,7 +166,7 @@ class UserHandlers:
             return
         await query.answer()
         lang = user_lang(update)
-        releases = await asyncio.to_thread(self.engine.releases)
+        releases = await asyncio.to_thread(self.engine.admin.sources)
         text, page, pages = render_sources(
             releases, int(query.data.split(":")[1]), lang, self.sources_per_page
         )

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from telegram import Message, MessageEntity
 from telegram.constants import ChatType
 
+from partnerbot.adapters.common import chat
 from partnerbot.bot.question_text import clean_question
 from partnerbot.bot.types import Question
 
 PLATFORM = "telegram"
-UI_LANGS = ("en", "ko", "ja")
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+|$)")
 
 
@@ -125,9 +123,4 @@ def ui_lang(text: str | None, language_code: str | None) -> str:
     command = _split_command(body)
     if command is not None:
         body = command[2]
-    if _HANGUL.search(body):
-        return "ko"
-    if _KANA.search(body):
-        return "ja"
-    code = (language_code or "").split("-")[0].lower()
-    return code if code in UI_LANGS else "en"
+    return chat.ui_lang(body, language_code)

@@ -1,10 +1,10 @@
 """What a 👍/👎 button refers to, kept server-side.
 
-Telegram's callback_data holds at most 64 bytes, too little for a question and its release
-ids, so the button carries a short key and this bounded map holds the rest. After a restart the
-key is gone; the handler then falls back to the question the answer replied to. Behind a
-Protocol because a click can reach another replica than the one that answered: replicas share
-a Redis-backed map (adapters/stores/redis.py).
+A platform whose buttons carry little data (Telegram's callback_data holds at most 64 bytes,
+too little for a question and its release ids) puts a short key on the button, and this
+bounded map holds the rest. After a restart the key is gone; the handler then falls back to
+the question the answer replied to. Behind a Protocol because a click can reach another
+replica than the one that answered: replicas share a Redis-backed map (`RedisAnswerKeys`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Short-lived memory of keys: events already handled, threads the bot answered in.
+"""Claims: "first one to say this key wins", each key forgotten after a TTL (Redis `SET NX PX`).
 
-Slack delivers at least once: it retries (`X-Slack-Retry-Num`) when an ack was slow or lost,
-and a channel message that mentions the bot arrives twice (`app_mention` and `message`).
-Each answer is claimed once by key, atomically, so no delivery path can answer twice.
-Behind a Protocol so a store shared by several processes (Redis `SET NX EX`) can replace the
-in-memory one without touching the handlers.
+Every "do this once" in the adapters is one: a Slack event or message answered once although
+Slack delivers at least once (retries, and `app_mention` plus `message` for one mention), a
+Telegram update answered once although a webhook may be redelivered, a thread remembered as
+one the bot answered in. One process keeps claims in `MemoryClaims`; replicas share them in
+Redis (`adapters/stores/redis.py`), so a retry landing on another replica is still refused.
 """
 
 from __future__ import annotations
@@ -16,21 +16,24 @@ from collections.abc import Callable
 from typing import Protocol
 
 
-class KeyStore(Protocol):
-    """A set of keys that forgets each one after a while."""
+class Claims(Protocol):
+    """A set of keys, each forgotten `ttl` seconds after it was claimed (the TTL belongs to
+    the store: whoever builds it knows how long redeliveries of its kind can come)."""
 
     def claim(self, key: str) -> bool:
-        """Add `key`; True if it was not there (the caller may act), False if it was."""
+        """Add `key` atomically; True if it was not there (the caller may act), else False."""
         ...
 
-    def __contains__(self, key: object) -> bool: ...
+    def __contains__(self, key: object) -> bool:
+        """Whether `key` is claimed and not yet forgotten."""
+        ...
 
 
-class MemoryKeyStore:
-    """Thread-safe, bounded, time-limited set for one process.
+class MemoryClaims:
+    """Thread-safe, bounded, time-limited claims for one process.
 
-    Both bounds matter: `ttl` must outlast Slack's retries (three, within about five minutes),
-    `max_keys` keeps a busy workspace from growing it without limit.
+    Both bounds matter: `ttl` must outlast the platform's redeliveries, `max_keys` keeps a busy
+    workspace from growing it without limit (the oldest keys are forgotten first).
     """
 
     def __init__(self, ttl: float = 3600.0, max_keys: int = 100_000,

@@ -1,7 +1,7 @@
 """Per-user question budget, so one chatty user cannot monopolise the engine.
 
-Behind a Protocol so a limiter shared by several bot processes (Redis) can replace the
-in-memory one without touching the handlers.
+Behind a Protocol so a limiter shared by several bot processes (`RedisRateLimiter`) can replace
+the in-memory one without touching the handlers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Protocol
 
 
 class RateLimiter(Protocol):
-    """Counts questions per key (a Telegram user id) in a sliding window."""
+    """Counts questions per key (a user id) in a sliding window."""
 
     def allow(self, key: str) -> bool:
         """Record one question for `key`; False when `key` is over its budget (not recorded)."""
