@@ -20,7 +20,14 @@ import pytest
 
 from partnerbot.adapters.slack.serve import Backoff, wait_for_slack
 from partnerbot.bot.settings import Settings, SettingsError
-from tests.fakes.slack_api import FakeSlackAPI, event_callback, message_event, signed_headers
+from tests.fakes.slack_api import (
+    FakeSlackAPI,
+    FakeSocketMode,
+    event_callback,
+    message_event,
+    signed_headers,
+    wait_until,
+)
 from tests.test_serve_process import ROOT, free_port, get
 
 SECRET = "startup-secret"
@@ -37,8 +44,8 @@ runpy.run_module("tests.fakes.hash_cli", run_name="__main__", alter_sys=True)
 
 
 def start(api: FakeSlackAPI, tmp_path: Path, corpus: Path, give_up: float,
-          slack_port: int, metrics_port: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
+          slack_port: int, metrics_port: int, **extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, **extra, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
            "PARTNERBOT_SLACK_API_URL": api.url, "PARTNERBOT_SLACK_PORT": str(slack_port),
            "PARTNERBOT_METRICS_PORT": str(metrics_port), "PARTNERBOT_CORPUS_DIR": str(corpus),
            "PARTNERBOT_INDEX_DIR": str(tmp_path / "index"),
@@ -137,6 +144,27 @@ def test_serve_slack_gives_up_with_one_line_naming_the_url(tmp_path: Path,
     assert "gave up after 1.5 s" in last
     refused = [line for line in err.splitlines() if "Connection refused" in line]
     assert len(refused) >= 2 and all(auth_test in line for line in refused), err[-3000:]
+
+
+def test_socket_mode_is_ready_once_connected_and_stops_on_sigterm(tmp_path: Path,
+                                                                  corpus_copy: Path) -> None:
+    metrics_port = free_port()
+    with FakeSlackAPI() as api, FakeSocketMode() as ws:
+        api.socket_mode_url = ws.url
+        proc = start(api, tmp_path, corpus_copy, 60, free_port(), metrics_port,
+                     SLACK_APP_TOKEN="xapp-test")
+        try:
+            wait_health(proc, metrics_port, "ok")
+            assert ws.connections == 1  # ready means the WebSocket is open
+            event = message_event(QUESTION, mention=True)
+            envelope = ws.send_envelope("events_api", event_callback(event))
+            (reply,) = api.wait_for("chat.postMessage", timeout=30)
+            assert "Kanagawa Prefecture" in reply.text_everywhere()
+            wait_until(lambda: envelope in ws.acks, message="the envelope ack")
+        finally:
+            err = stop(proc)
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
 
 
 @dataclasses.dataclass
