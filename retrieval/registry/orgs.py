@@ -1,0 +1,201 @@
+"""One organisation however the releases write it: `오송첨단의료산업진흥재단` = `KBIOHealth`.
+
+Mentions of parties are joined (union-find) by what the corpus itself says: aliases a release
+gives in brackets or "hereinafter", abbreviations it defines (kept in the lexicon), the same
+name in the same release (containment, acronyms, near spellings), spellings that differ only
+in accents, and cross-script names that sound alike. No table of organisations: an admin
+corrects the result with `orgs.overrides.jsonl` (or `.toml`) in the corpus directory:
+
+    {"merge": ["KoreaBIO", "한국바이오협회"]}
+    {"split": ["Kanagawa Prefecture", "Kanagawa University"]}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.lexicon import Lexicon
+from partnerbot.retrieval.phonetic import key as phonetic_key
+from partnerbot.retrieval.phonetic import similarity
+from partnerbot.retrieval.registry.extract import same_party
+from partnerbot.retrieval.registry.records import Org, PartyMention, Record
+
+OVERRIDE_NAMES = ("orgs.overrides.jsonl", "orgs.overrides.toml")
+_SOUND_ALIKE = 0.7
+
+
+def norm(name: str) -> str:
+    """Case-, space-, punctuation- and accent-insensitive key of a name."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[\s·・\-‐.,'’\"“”()（）]", "", folded.lower())
+
+
+@dataclass(frozen=True)
+class Overrides:
+    merge: tuple[tuple[str, ...], ...] = ()
+    split: tuple[tuple[str, str], ...] = ()
+
+
+def load_overrides(corpus_dir: Path | None) -> Overrides:
+    """The admin's merge/split file in the corpus directory, if there is one."""
+    if corpus_dir is None:
+        return Overrides()
+    merge: list[tuple[str, ...]] = []
+    split: list[tuple[str, str]] = []
+    for name in OVERRIDE_NAMES:
+        path = Path(corpus_dir) / name
+        if not path.is_file():
+            continue
+        if name.endswith(".toml"):
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            entries = [{"merge": m} for m in data.get("merge", [])] + [{"split": s} for s in data.get("split", [])]
+        else:
+            entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for e in entries:
+            if len(e.get("merge") or []) >= 2:
+                merge.append(tuple(e["merge"]))
+            if len(e.get("split") or []) == 2:
+                split.append((e["split"][0], e["split"][1]))
+    return Overrides(tuple(merge), tuple(split))
+
+
+@dataclass
+class _Union:
+    parent: list[int]
+    tags: list[set[tuple[int, str]]] = field(default_factory=list)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ta, tb = self.tags[ra], self.tags[rb]
+        if any((k, "a" if s == "b" else "b") in tb for k, s in ta):
+            return False  # an admin said these two are different organisations
+        self.parent[rb] = ra
+        ta |= tb
+        return True
+
+
+def _variants(name: str, text: str) -> list[str]:
+    """Spellings of `name` in `text` that differ only in accents ("Skane" / "Skåne")."""
+    def fold(s: str) -> str:
+        return "".join((unicodedata.normalize("NFKD", c)[:1] or c) for c in s)
+    folded, target = fold(text), fold(name)
+    out = []
+    for m in re.finditer(re.escape(target), folded):
+        found = text[m.start():m.end()]
+        if found != name:
+            out.append(found)
+    return sorted(set(out))
+
+
+def _forms(p: PartyMention, lexicon: Lexicon | None, text: str) -> list[str]:
+    forms = [p.name, *p.forms, *_variants(p.name, text)]
+    if lexicon is not None:
+        for f in list(forms):
+            forms.extend(lexicon.aliases.get(f, []))
+    return list(dict.fromkeys(f for f in forms if f.strip()))
+
+
+def _script(name: str) -> str:
+    if re.search(r"[\uac00-\ud7a3]", name):
+        return "ko"
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", name):
+        return "ja"
+    return "latin"
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    if _script(a) == _script(b):
+        return False
+    ka, kb = phonetic_key(a.replace(" ", "")), phonetic_key(b.replace(" ", ""))
+    if len(ka) < 5 or len(kb) < 5:
+        return False
+    onset = ("v" if ka[0] in "aeiouyj" else ka[0]) == ("v" if kb[0] in "aeiouyj" else kb[0])
+    return onset and similarity(ka, kb) >= _SOUND_ALIKE
+
+
+def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon | None = None,
+            overrides: Overrides | None = None) -> tuple[list[Org], list[Record]]:
+    """Organisations of all parties, and the records with each party's `org` id filled in."""
+    texts = {r.id: r.text for r in releases}
+    overrides = overrides or Overrides()
+    mentions: list[tuple[int, int, PartyMention, list[str]]] = []
+    for ri, rec in enumerate(records):
+        for pi, p in enumerate(rec.parties):
+            mentions.append((ri, pi, p, _forms(p, lexicon, texts.get(rec.release, ""))))
+    uf = _Union(list(range(len(mentions))), [set() for _ in mentions])
+    keys = [{norm(f) for f in forms if len(norm(f)) >= 2} for _, _, _, forms in mentions]
+    for k, (a, b) in enumerate(overrides.split):
+        for i, ks in enumerate(keys):
+            if norm(a) in ks:
+                uf.tags[i].add((k, "a"))
+            if norm(b) in ks:
+                uf.tags[i].add((k, "b"))
+    for group in overrides.merge:
+        members = [i for i, ks in enumerate(keys) if ks & {norm(g) for g in group}]
+        for i in members[1:]:
+            uf.join(members[0], i)
+    by_key: dict[str, int] = {}
+    for i, ks in enumerate(keys):
+        for k in sorted(ks):
+            if k in by_key:
+                uf.join(by_key[k], i)
+            else:
+                by_key[k] = i
+    by_release: dict[str, list[int]] = {}
+    for i, (ri, _, _, _) in enumerate(mentions):
+        by_release.setdefault(records[ri].release, []).append(i)
+    for ids in by_release.values():
+        for x, i in enumerate(ids):
+            for j in ids[x + 1:]:
+                if same_party(mentions[i][2], mentions[j][2]):
+                    uf.join(i, j)
+    names = [(i, m[2].name) for i, m in enumerate(mentions)]
+    for x, (i, a) in enumerate(names):
+        for j, b in names[x + 1:]:
+            if uf.find(i) != uf.find(j) and _sounds_alike(a, b):
+                uf.join(i, j)
+    return _build(records, mentions, uf)
+
+
+def _build(records: list[Record], mentions: list[tuple[int, int, PartyMention, list[str]]],
+           uf: _Union) -> tuple[list[Org], list[Record]]:
+    groups: dict[int, list[int]] = {}
+    for i in range(len(mentions)):
+        groups.setdefault(uf.find(i), []).append(i)
+    orgs: list[Org] = []
+    org_of: dict[int, str] = {}
+    for members in groups.values():
+        counts = Counter(mentions[i][2].name for i in members)
+        name = max(counts, key=lambda n: (counts[n], "(" not in n, len(n)))
+        forms = tuple(sorted({f for i in members for f in mentions[i][3]}, key=lambda f: (-len(f), f)))
+        rel = tuple(sorted({records[mentions[i][0]].release for i in members}))
+        oid = "org-" + hashlib.sha1(norm(name).encode()).hexdigest()[:10]
+        orgs.append(Org(oid, name, forms, rel))
+        for i in members:
+            org_of[i] = oid
+    parties: dict[int, list[PartyMention]] = {}
+    for i, (ri, _, p, _) in enumerate(mentions):
+        parties.setdefault(ri, []).append(replace(p, org=org_of[i]))
+    out = []
+    for ri, rec in enumerate(records):
+        seen: set[str] = set()
+        ps = tuple(p for p in parties.get(ri, []) if not (p.org in seen or seen.add(p.org or "")))  # type: ignore[func-returns-value]
+        out.append(rec.with_parties(ps))
+    return sorted(orgs, key=lambda o: (-len(o.releases), o.name)), out
