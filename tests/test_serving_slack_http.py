@@ -21,7 +21,7 @@ import pytest
 from slack_sdk import WebClient
 
 from partnerbot.adapters.slack.app import build_app
-from partnerbot.adapters.slack.http_server import SlackEndpoint
+from partnerbot.adapters.slack.http_server import SlackEndpoint, SlackHTTPServer
 from partnerbot.adapters.slack.serve import EVENTS_PATH, Limits, make_http_server
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import FeedbackStore
@@ -223,3 +223,29 @@ def test_the_endpoint_checks_content_length_itself_under_any_wsgi_server(
         endpoint({**environ, "CONTENT_LENGTH": "12x"},
                  lambda status, headers: seen.append(status))  # type: ignore[arg-type]
         assert seen[-1] == "400 Bad Request"
+
+
+def test_shutdown_lets_a_request_in_flight_finish() -> None:
+    """SIGTERM's path: `shutdown()` while a request is being handled still answers it."""
+    entered = threading.Event()
+
+    def slow(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        entered.set()
+        time.sleep(0.5)
+        start_response("200 OK", [("Content-Length", "4")])
+        return [b"done"]
+
+    server = SlackHTTPServer(slow, "127.0.0.1", 0, LIMITS)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    answers: list[bytes] = []
+    client = threading.Thread(target=lambda: answers.append(exchange(
+        server.server_port, request(b"", {}))))
+    client.start()
+    assert entered.wait(5)
+    server.shutdown()
+    server.server_close()
+    client.join(5)
+    assert answers and status_of(answers[0]) == 200 and answers[0].endswith(b"done")
+    with pytest.raises(OSError):  # and nothing listens any more
+        socket.create_connection(("127.0.0.1", server.server_port), timeout=1).close()

@@ -98,7 +98,7 @@ class SlackHTTPServer:
         self._limits = limits
         self._server = create_server(
             wsgi_app, map=self._map, sockets=[_listen(host, port)], threads=limits.threads,
-            max_request_body_size=limits.max_body, channel_timeout=limits.idle_timeout,
+            max_request_body_size=limits.max_body + 1, channel_timeout=limits.idle_timeout,
             cleanup_interval=min(30, limits.idle_timeout), connection_limit=limits.connections,
             asyncore_use_poll=True, ident="partnerbot")
         self._stop = threading.Event()
