@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -20,11 +21,20 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.measure import QA_FILE, load_questions, peak_rss_mb, percentile, rusage_maxrss_mb
+from benchmarks.measure import (
+    QA_FILE,
+    load_questions,
+    missing_questions,
+    peak_rss_mb,
+    percentile,
+    rusage_maxrss_mb,
+)
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
 from partnerbot.bot.types import Question
 from partnerbot.retrieval import retriever as retriever_module
+from partnerbot.retrieval.load import LoadedIndex
+from partnerbot.retrieval.retriever import Retriever
 from partnerbot.retrieval.vector_store import FaissStore
 
 # Candidates the retriever asks each vector store for; the bare path asks for as many.
@@ -41,14 +51,20 @@ def _bare_ms(engine: Engine, stores: dict[str, FaissStore], text: str, k: int) -
     return (time.perf_counter() - started) * 1000
 
 
+def served_internals(engine: Engine) -> tuple[LoadedIndex, Retriever]:
+    """The loaded index and retriever behind the served version's facade. The answer layer
+    never looks there; a benchmark does, read-only, because loading a second copy of the
+    vectors would distort the peak memory measured in the same process."""
+    view = engine.live.served
+    return view._index, view._retriever
+
+
 def measure_latency(engine: Engine, questions: Sequence[str], rounds: int) -> dict[str, Any]:
     """p50/p95 of Engine.answer and of the bare path, interleaved question by question so
     both see the same machine load. Also times the engine's own embed and hybrid search."""
-    # The engine keeps its loaded index private; read-only access avoids loading a second copy
-    # of the vectors, which would distort the peak memory measured in the same process.
-    state = engine._state
-    stores, retr = state.index.stores, state.retriever
-    k = min(CANDIDATES, len(state.index.passages))
+    index, retr = served_internals(engine)
+    stores = index.stores
+    k = min(CANDIDATES, len(index.passages))
     for q in questions:  # warm-up: caches, lazy buckets, first-call allocations
         engine.answer(Question(text=q))
         _bare_ms(engine, stores, q, k)
@@ -91,7 +107,7 @@ def compare_stores(engine: Engine, questions: Sequence[str], k_recall: int = 10,
     retriever's candidates), recall@10 of HNSW against exact search at several efSearch
     values, with the eval questions as queries. Then the engine itself with flat stores
     swapped in: its latency, and how many answers stay the same as with HNSW."""
-    index = engine._state.index
+    index, _ = served_internals(engine)
     out: dict[str, Any] = {}
     stores: dict[str, dict[str, FaissStore]] = {}
     for emb in engine.embedders:
@@ -160,7 +176,7 @@ def _engine_flat_vs_hnsw(engine: Engine, questions: Sequence[str],
     index in place), then with HNSW again as a control: answer p50 for each, and how many
     answers are the same (same kind, same quoted text; a tiled copy's tag and id suffix are
     ignored, since near-identical copies of one passage are interchangeable)."""
-    index = engine._state.index
+    index, _ = served_internals(engine)
     served = dict(index.stores)
     answers: dict[str, list[tuple[Any, ...]]] = {}
     p50: dict[str, float] = {}
@@ -197,7 +213,7 @@ def run(index_dir: Path, corpus_dir: Path, rounds: int, stores: bool,
         open_s = time.perf_counter() - started
         rss_open = peak_rss_mb()
         questions = load_questions(qa)
-        result: dict[str, Any] = {"passages": len(engine._state.index.passages),
+        result: dict[str, Any] = {"passages": engine.admin.status().passages,
                                   "open_s": open_s, "rss_start_mb": rss_before,
                                   "rss_after_open_mb": rss_open,
                                   "rusage_maxrss_at_start_mb": rusage_before}
@@ -216,6 +232,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stores", action="store_true", help="also compare flat vs HNSW")
     args = parser.parse_args(argv)
+    reason = missing_questions(args.qa)
+    if reason:
+        print(f"latency benchmark skipped: {reason}", file=sys.stderr)
+        return
     print(json.dumps(run(args.index, args.corpus, args.rounds, args.stores, args.qa)))
 
 

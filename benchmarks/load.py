@@ -45,7 +45,14 @@ from benchmarks.load_adapters import (
     TelegramTarget,
 )
 from benchmarks.load_corpus import VARIANT_QUESTIONS, Versions, write_new, write_old
-from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine, percentile
+from benchmarks.measure import (
+    QA_FILE,
+    Stopwatch,
+    load_questions,
+    machine,
+    missing_questions,
+    percentile,
+)
 from benchmarks.table import fmt, render
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.messages import message
@@ -289,6 +296,9 @@ def run_load(cfg: LoadConfig, work: Path, embedders: Sequence[Embedder] | None =
     results: dict[str, Any] = {"machine_start": machine(), "embedders": [e.name for e in embs],
                                "config": {**asdict(cfg), "corpus": str(cfg.corpus),
                                           "qa": str(cfg.qa) if cfg.qa.is_file() else None}}
+    reason = missing_questions(cfg.qa)
+    if reason:
+        log(f"load: {reason}; asking the built-in questions instead")
     corpus = work / "prepared-corpus"
     versions = write_old(cfg.corpus, corpus)
     prepared = work / "prepared-index"

@@ -15,7 +15,16 @@ from typing import Any
 
 import numpy as np
 
+# The eval seed questions: ../shared beside the repository, which a clone may not have.
 QA_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds" / "qa.jsonl"
+
+
+def missing_questions(path: Path) -> str | None:
+    """Why the benchmark questions can't be read (one line), or None when they can."""
+    if path.is_file():
+        return None
+    return (f"{path} is not there (the eval seed questions in ../shared beside the "
+            "repository); pass --qa FILE")
 
 
 def percentile(values: Sequence[float], q: float) -> float:

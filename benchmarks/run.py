@@ -27,7 +27,7 @@ from benchmarks import latency as latency_mod
 from benchmarks import load as load_mod
 from benchmarks.build import build_throughput
 from benchmarks.coldstart import cold_start
-from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine
+from benchmarks.measure import QA_FILE, Stopwatch, load_questions, machine, missing_questions
 from benchmarks.reindex import incremental_reindex
 from benchmarks.synth import NOISE, SeedVectors, dir_size_mb, write_tiled_index
 from benchmarks.table import fmt, render
@@ -147,7 +147,7 @@ def _latency_in_process(index_dir: Path, cfg: Config, embs: Sequence[Embedder],
                              data_dir=index_dir.parent / "data")
     engine = Engine.open(settings, embedders=list(embs))
     questions = load_questions(cfg.qa)
-    row: dict[str, Any] = {"passages": len(engine._state.index.passages), "open_s": None,
+    row: dict[str, Any] = {"passages": engine.admin.status().passages, "open_s": None,
                            "peak_rss_mb": None}
     row.update(latency_mod.measure_latency(engine, questions, cfg.rounds))
     if compare:
@@ -305,7 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write all figures")
     parser.add_argument("--work", type=Path, metavar="DIR",
                         help="where indexes are built (default: a temp dir, removed)")
+    parser.add_argument("--qa", type=Path, default=QA_FILE, metavar="FILE",
+                        help="the questions timed (default: ../shared/eval/seeds/qa.jsonl)")
     args = parser.parse_args(argv)
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    reason = missing_questions(args.qa)
+    if reason and args.only != "load":  # the load section has questions of its own
+        log(f"benchmarks skipped: {reason}")
+        return 0
     cfg = Config()
     if args.quick:
         cfg = Config(sizes=[0], rounds=1, cold_runs=2, reindex_passages=2_000, bare_sample=32,
@@ -318,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg.load_questions = args.load_questions
     if args.load_senders:
         cfg.load_senders = args.load_senders
-    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    cfg.qa = args.qa
     run = run_only_load if args.only == "load" else run_benchmarks
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)

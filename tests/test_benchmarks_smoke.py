@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.run import Config, report, run_benchmarks
+import pytest
+
+from benchmarks.run import Config, main, report, run_benchmarks
 from tests.conftest import EVAL_SEEDS, HashEmbedder, shared_file
 
 
@@ -31,3 +33,15 @@ def test_quick_report_with_fake_embedder(tmp_path: Path) -> None:
     assert results["reindex"]["cached_build_embedded"] == 0
     assert 0 < results["reindex"]["incremental_embedded"] <= results["reindex"]["passages"]
     json.dumps(results)  # --json must be able to write it
+
+
+def test_without_the_eval_questions_it_skips_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clone without ../shared: the benchmark says why it does nothing, in one line."""
+    missing = tmp_path / "qa.jsonl"
+    assert main(["--quick", "--qa", str(missing), "--work", str(tmp_path / "work")]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    [line] = err.splitlines()
+    assert line.startswith("benchmarks skipped: ") and str(missing) in line
+    assert not (tmp_path / "work").exists() or not any((tmp_path / "work").iterdir())
