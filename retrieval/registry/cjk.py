@@ -13,6 +13,9 @@ import re
 from partnerbot.retrieval.lexicon import strip_particle
 from partnerbot.retrieval.registry.names import _FILL, Name, finish, mask
 from partnerbot.retrieval.registry.vocab import (
+    COUNTRY_PREFIX_JA,
+    GENERIC_JA,
+    GENERIC_KO,
     JA_NOT_NAMES,
     KO_ACTIVITY,
     KO_DESCRIPTORS,
@@ -41,7 +44,7 @@ def _ko_ok(name: Name) -> bool:
     last = n.split()[-1] if n.split() else ""
     if len(n) < 2 or n in KO_NOT_NAMES or last in KO_NOT_NAMES or last in KO_DESCRIPTORS:
         return False
-    if _DATE.match(last) or last in KO_TITLES:
+    if _DATE.match(last) or last in KO_TITLES or (last.endswith(GENERIC_KO) and not name.forms):
         return False
     return not any(last.endswith(a) for a in KO_ACTIVITY) or _org_like_ko(n, bool(name.forms))
 
@@ -58,6 +61,8 @@ def ko_names(sentence: str, limit: int) -> list[Name]:
             continue
         particle = m.group(1)
         head_end = s + len(w) - len(particle)
+        if particle in ("은", "는") and re.search(r"(?:하|되|있|없|보|주|받|않|같|시키|이루)$", w[:-1]):
+            continue  # "지켜보는 가운데": a verb's modifier, not a topic
         if particle in ("이", "가") and not (masked[head_end - 1] in "’'\")" or
                                           _org_like_ko(sentence[s:head_end], False)):
             continue
@@ -65,10 +70,29 @@ def ko_names(sentence: str, limit: int) -> list[Name]:
             continue  # the word ends in a longer particle or ending ("에서는", "으로는"): not a name
         spans = [(s, head_end)] if masked[s] in "‘“'\"「『" else _ko_list(sentence, masked, words, i, s, head_end)
         for start, end in spans:
-            n = finish(sentence[start:end])
+            n = _person_title(finish(sentence[start:end]))
             if n and _ko_ok(n) and not any(x.name == n.name for x in found):
                 found.append(n)
     return found
+
+
+def _person_title(n: Name | None) -> Name | None:
+    """"노한결 청연시장" names a person and the head of 청연시: keep the organisation."""
+    if n is None or len(n.name.split()) < 2:
+        return n
+    words = n.name.split()
+    last = words[-1]
+    title = next((t for t in sorted(KO_TITLES, key=len, reverse=True) if last.endswith(t)), None)
+    if title is None and last.endswith("장") and last[:-1].endswith(ORG_SUFFIX_KO):
+        title = "장"
+    if title is None or not re.fullmatch(r"[가-힣]{2,4}", words[0]):
+        return n
+    org = last[: -len(title)] if len(last) > len(title) else " ".join(words[1:-1])
+    if len(org) < 2:
+        return None
+    n.people.append((" ".join(words[:1]), last))
+    n.name = org
+    return n
 
 
 def _ko_list(sentence: str, masked: str, words: list[tuple[int, int]], i: int, s: int,
@@ -83,7 +107,7 @@ def _ko_list(sentence: str, masked: str, words: list[tuple[int, int]], i: int, s
             spans.append((start, head_end))
             head_end, start, j = ws + len(w.rstrip(",，、")), ws, j - 1
             continue
-        if _KO_STOP_END.search(w) or _DATE.match(w) or w in KO_DESCRIPTORS or w in KO_NOT_NAMES \
+        if _KO_STOP_END.search(w) or _DATE.match(w) or w.endswith(GENERIC_KO) or w in KO_DESCRIPTORS or w in KO_NOT_NAMES \
                 or w in KO_TITLES or (_KO_PARTY.search(w) and strip_particle(w) != w):
             break
         if not re.fullmatch(rf"[\w\-·&{_FILL}()’'‘]+", w):
@@ -97,6 +121,8 @@ def _ko_list(sentence: str, masked: str, words: list[tuple[int, int]], i: int, s
 def _ja_ok(name: Name) -> bool:
     n = name.name
     if len(n) < 2 or n in JA_NOT_NAMES or _DATE.match(n) or re.fullmatch(r"[\d年月日時分.\s]+", n):
+        return False
+    if n.endswith(GENERIC_JA) and not name.forms:
         return False
     if name.forms or re.search(r"[A-Za-z\u30a1-\u30fa]", n):
         return True
@@ -113,6 +139,7 @@ def ja_names(sentence: str, limit: int) -> list[Name]:
         n = finish(sentence[start:end])
         if n:
             n.name = re.sub(r"^.*の(?=.{2,}$)", "", n.name) if "の" in n.name else n.name
+            n.name = COUNTRY_PREFIX_JA.sub("", n.name)
         if n and _ja_ok(n) and not any(x.name == n.name for x in found):
             found.append(n)
 

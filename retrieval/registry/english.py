@@ -29,7 +29,8 @@ from partnerbot.retrieval.registry.vocab import (
     WEAK,
 )
 
-_SEPS = r"(?i),\s*and\s+|,\s*|;\s*|\s+and\s+|\s+as well as\s+"
+_SEPS = (r"(?i),\s*and\s+|,(?!\s*(?:Ltd|Inc|LLC|Co|Corp|GmbH|plc|S\.?A|AG|K\.?K|B\.?V|N\.?V)\b\.?)\s*|;\s*|"
+         r"\s+and\s+|\s+as well as\s+")
 _PREP = re.compile(r"^(?:so|on|in|at|during|after|before|through|by|under|since|following|as|with|for|"
                    r"today|yesterday|earlier|also|meanwhile|furthermore|moreover|however)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:we|our|us)\b|’re\b|'re\b", re.I)
@@ -74,6 +75,8 @@ def _items(text: str, stop_after_clause: bool, out: Parsed) -> None:
             appositive = bool(re.match(r"(?i)^(?:an?|the|its|their|which|who|that)\b|^[a-z]", c)) or appositive
             continue
         appositive = False
+        if TITLE_RE.fullmatch(name.name):
+            continue  # "…, President" is a title, not a party
         nxt = chunks[k + 1][1] if k + 1 < len(chunks) else ""
         if is_person(c, name, nxt):
             pending_person = name.name

@@ -17,8 +17,17 @@ from partnerbot.retrieval.phonetic import similarity
 from partnerbot.retrieval.registry import cjk, english
 from partnerbot.retrieval.registry.names import Name, mask
 from partnerbot.retrieval.registry.records import PartyMention, Record, Signatory, Source
-from partnerbot.retrieval.registry.vocab import EARLIER, SIGN_VERB, STRONG, WEAK, kind_of
-from partnerbot.retrieval.registry.when import long_before, signed_date
+from partnerbot.retrieval.registry.vocab import (
+    EARLIER,
+    ORG_SUFFIX_JA,
+    ORG_SUFFIX_KO,
+    ORG_WORDS_EN,
+    SIGN_VERB,
+    STRONG,
+    WEAK,
+    kind_of,
+)
+from partnerbot.retrieval.registry.when import announced_date, long_before, signed_date
 from partnerbot.retrieval.sentences import split_sentences
 
 _SCOPE = re.compile(r"\b(?:aim(?:s|ed)? (?:at|to)|to (?:promote|foster|strengthen|support|develop|accelerate|"
@@ -91,6 +100,15 @@ def _party(n: Name, src: Source) -> PartyMention:
     return PartyMention(n.name, tuple(n.forms), src)
 
 
+def _expand_bare(n: Name, release: Release) -> Name:
+    """"진흥원은 …", "the Agency": a bare type word stands for the publisher ending with it."""
+    pub = release.publisher or ""
+    bare = n.name in ORG_SUFFIX_KO or n.name in ORG_SUFFIX_JA or bool(re.fullmatch(ORG_WORDS_EN.pattern, n.name, re.I))
+    if bare and pub and pub.lower().rstrip(")").split("(")[0].strip().endswith(n.name.lower()):
+        return Name(pub, [n.name])
+    return n
+
+
 def _people(sentence: str, lang: str, names: list[Name], src: Source,
             extra: list[tuple[str, str, str]]) -> list[Signatory]:
     out = [Signatory(p, t, o or None, src) for p, t, o in extra]
@@ -129,7 +147,7 @@ def _from_sentence(release: Release, srcs: list[Source], i: int) -> list[Record]
     verb_at = verb.start() if verb else None
     lo, hi = _clause(s, verb_at)
     clause = s[lo:hi]
-    signed = signed_date(clause, release.date, verb_at - lo if verb_at is not None else None)
+    signed = signed_date(clause, release.date, verb_at - lo if verb_at is not None else None, lang != "en")
     mentioned = _earlier(clause) or long_before(signed, release.date)
     kind = kind_of(s)
     out: list[Record] = []
@@ -149,14 +167,16 @@ def _from_sentence(release: Release, srcs: list[Source], i: int) -> list[Record]
         limit = verb.start() if verb else len(s)
         names = (cjk.ko_names if lang == "ko" else cjk.ja_names)(s, limit)
         people, pronoun = [], bool(re.search(r"우리|당사|弊社|当社", s[:limit]))
-    parties = [_party(n, src) for n in names]
+    parties = [_party(_expand_bare(n, release), src) for n in names]
     if pronoun and release.publisher and len(parties) == 1:
         parties.insert(0, PartyMention(release.publisher, (), None))
     place = _place(s, lang, verb.end() if verb else 0)
+    announced = announced_date(s, release.date)
     out.append(Record(
         release.id, tuple(parties), kind=kind, signed=signed, place=place,
         signatories=tuple(_people(s, lang, names, src, people)), mentioned=mentioned,
-        sources=(src,), signed_source=src if signed else None, place_source=src if place else None))
+        sources=(src,), signed_source=src if signed else None, place_source=src if place else None,
+        extra={"announced": announced} if announced else {}))
     return out
 
 
@@ -212,7 +232,7 @@ def _merge(a: Record, b: Record) -> Record:
                    place_source=a.place_source or b.place_source,
                    signatories=a.signatories + tuple(s for s in b.signatories
                                                      if s.name not in {x.name for x in a.signatories}),
-                   kind=a.kind if a.kind != "agreement" else b.kind,
+                   kind=a.kind if a.kind != "agreement" else b.kind, extra={**b.extra, **a.extra},
                    sources=a.sources + tuple(s for s in b.sources if s not in a.sources))
 
 

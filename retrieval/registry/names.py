@@ -172,6 +172,10 @@ def leading_name(chunk: str, not_names: set[str], months: set[str],
     if not m:
         return None, chunk
     words = m.group(0).split()
+    if len(words) > 1 and re.search(r"['’]s$", words[0]):  # "Japan's Mizuki Prefecture"
+        words = words[1:]
+    if len(words) > 2 and words[-2] == "in" and ORG_WORDS_EN.search(" ".join(words[:-2])):
+        words = words[:-2]  # "Mizuki Prefecture in Japan"
     for k in range(1, len(words)):  # "Kawasaki in August 2018": a date ends the name
         if words[k].lower() in {"in", "on", "at", "of", "since", "from"} and k + 1 < len(words) and (
                 words[k + 1].rstrip(".,") in months or words[k + 1][0].isdigit()):

@@ -27,6 +27,9 @@ _KO_DAY = re.compile(r"(?:^|[\s(])(?:지난\s*)?(\d{1,2})\s*일(?:에|부터|까
 _YEAR = re.compile(r"\b(?:in|since|from)\s+((?:19|20)\d{2})\b|((?:19|20)\d{2})\s*[년年]")
 
 
+_ANNOUNCED = re.compile(r"\s*(?:에\s*)?(?:밝혔|발표했|전했|알렸|공개했|に発表|、?発表)")
+
+
 def _parse(release_date: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(release_date) if release_date else None
@@ -51,6 +54,9 @@ def date_mentions(sentence: str, release_date: str | None) -> list[tuple[int, st
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, value: str | None) -> None:
+        if _ANNOUNCED.match(sentence, end):  # "…체결했다고 17일 밝혔다": the day of the release
+            taken.append((start, end))
+            return
         if value and not any(start < e and s < end for s, e in taken):
             out.append((start, value))
             taken.append((start, end))
@@ -89,15 +95,34 @@ def date_mentions(sentence: str, release_date: str | None) -> list[tuple[int, st
     return sorted(out)
 
 
-def signed_date(sentence: str, release_date: str | None, verb_at: int | None = None) -> str | None:
+def signed_date(sentence: str, release_date: str | None, verb_at: int | None = None,
+                verb_final: bool = False) -> str | None:
     """The date nearest the signing verb (at `verb_at`), or None when the sentence gives none.
-    Nearest, because "20일에 체결했다고 오늘 밝혔다" signs on the 20th and announces today."""
+    Nearest, because "20일에 체결했다고 오늘 밝혔다" signs on the 20th and announces today;
+    in verb-final languages (`verb_final`) a date before the verb wins."""
     mentions = date_mentions(sentence, release_date)
     if not mentions:
         return None
     if verb_at is None:
         return mentions[0][1]
+    if verb_final and any(m[0] <= verb_at for m in mentions):  # Korean, Japanese: date before verb
+        mentions = [m for m in mentions if m[0] <= verb_at]
     return min(mentions, key=lambda m: (abs(m[0] - verb_at), m[0] > verb_at))[1]
+
+
+def announced_date(sentence: str, release_date: str | None) -> str | None:
+    """The day a release says it announced the signing ("…체결했다고 12일 밝혔다"): a stand-in
+    when the signing date itself is not given, kept apart from `signed`."""
+    ref = _parse(release_date)
+    for m in _KO_DAY.finditer(sentence):
+        if ref and _ANNOUNCED.match(sentence, m.end()):
+            day = int(m.group(1))
+            month, year = ref.month, ref.year
+            if day > ref.day:
+                month, year = (12, year - 1) if month == 1 else (month - 1, year)
+            with contextlib.suppress(ValueError):
+                return dt.date(year, month, day).isoformat()
+    return None
 
 
 def long_before(signed: str | None, release_date: str | None, days: int = 90) -> bool:
