@@ -85,12 +85,15 @@ def _person_title(n: Name | None) -> Name | None:
     title = next((t for t in sorted(KO_TITLES, key=len, reverse=True) if last.endswith(t)), None)
     if title is None and last.endswith("장") and last[:-1].endswith(ORG_SUFFIX_KO):
         title = "장"
-    if title is None or not re.fullmatch(r"[가-힣]{2,4}", words[0]):
+    if title is None or not re.fullmatch(r"[가-힣]{1,4}", words[0]):
         return n
-    org = last[: -len(title)] if len(last) > len(title) else " ".join(words[1:-1])
-    if len(org) < 2:
+    if len(last) > len(title):  # "노한결 청연시장"
+        org, person = last[: -len(title)], " ".join(words[:-1])
+    else:  # "제롬 김 국제백신연구소 사무총장"
+        org, person = words[-2], " ".join(words[:-2])
+    if len(org) < 2 or not person:
         return None
-    n.people.append((" ".join(words[:1]), last))
+    n.people.append((person, last))
     n.name = org
     return n
 

@@ -28,6 +28,7 @@ from partnerbot.retrieval.phonetic import key as phonetic_key
 from partnerbot.retrieval.phonetic import similarity
 from partnerbot.retrieval.registry.extract import same_party
 from partnerbot.retrieval.registry.records import Org, PartyMention, Record
+from partnerbot.retrieval.registry.vocab import ORG_SUFFIX_JA, ORG_SUFFIX_KO, ORG_TYPES_EN
 
 OVERRIDE_NAMES = ("orgs.overrides.jsonl", "orgs.overrides.toml")
 _SOUND_ALIKE = 0.7
@@ -104,12 +105,18 @@ def _variants(name: str, text: str) -> list[str]:
     return sorted(set(out))
 
 
-def _forms(p: PartyMention, lexicon: Lexicon | None, text: str) -> list[str]:
+def _forms(p: PartyMention, text: str) -> list[str]:
     forms = [p.name, *p.forms, *_variants(p.name, text)]
-    if lexicon is not None:
-        for f in list(forms):
-            forms.extend(lexicon.aliases.get(f, []))
     return list(dict.fromkeys(f for f in forms if f.strip()))
+
+
+def _distinctive(k: str) -> bool:
+    """A key that can join releases: not a bare type word ("진흥원", "university")."""
+    return len(k) >= 3 and k not in _BARE
+
+
+_BARE = {norm(w) for w in (*ORG_SUFFIX_KO, *ORG_SUFFIX_JA)} | {
+    norm(w) for w in ORG_TYPES_EN if w.isalpha()}
 
 
 def _script(name: str) -> str:
@@ -138,7 +145,7 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
     mentions: list[tuple[int, int, PartyMention, list[str]]] = []
     for ri, rec in enumerate(records):
         for pi, p in enumerate(rec.parties):
-            mentions.append((ri, pi, p, _forms(p, lexicon, texts.get(rec.release, ""))))
+            mentions.append((ri, pi, p, _forms(p, texts.get(rec.release, ""))))
     uf = _Union(list(range(len(mentions))), [set() for _ in mentions])
     keys = [{norm(f) for f in forms if len(norm(f)) >= 2} for _, _, _, forms in mentions]
     for k, (a, b) in enumerate(overrides.split):
@@ -154,17 +161,29 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
     by_key: dict[str, int] = {}
     for i, ks in enumerate(keys):
         for k in sorted(ks):
+            if not _distinctive(k):
+                continue
             if k in by_key:
                 uf.join(by_key[k], i)
             else:
                 by_key[k] = i
+    if lexicon is not None:  # aliases the corpus defines link mentions; they add no forms
+        for i, (_, _, _, forms) in enumerate(mentions):
+            for f in forms:
+                for alias in lexicon.aliases.get(f, []):
+                    j = by_key.get(norm(alias))
+                    if j is not None and _distinctive(norm(alias)):
+                        uf.join(i, j)
     by_release: dict[str, list[int]] = {}
     for i, (ri, _, _, _) in enumerate(mentions):
         by_release.setdefault(records[ri].release, []).append(i)
     for ids in by_release.values():
         for x, i in enumerate(ids):
             for j in ids[x + 1:]:
-                if same_party(mentions[i][2], mentions[j][2]):
+                ri, rj = records[mentions[i][0]], records[mentions[j][0]]
+                # an earlier partnership's party may be a loose phrase: only its own record's
+                # mentions or exact forms join it
+                if (ri is rj or not (ri.mentioned or rj.mentioned)) and same_party(mentions[i][2], mentions[j][2]):
                     uf.join(i, j)
     names = [(i, m[2].name) for i, m in enumerate(mentions)]
     for x, (i, a) in enumerate(names):

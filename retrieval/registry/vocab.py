@@ -58,14 +58,18 @@ JA_TITLES = ("代表取締役社長", "代表取締役", "代表者", "代表", 
              "所長", "センター長", "市長", "知事", "副知事", "大臣", "局長", "部長", "院長", "事務局長", "CEO")
 
 # ---- organisations ---------------------------------------------------------------------------
-ORG_WORDS_EN = re.compile(
-    r"\b(?:university|universit[àé]|institute|institution|ministry|department|agency|council|association|"
-    r"foundation|organi[sz]ation|society|federation|cluster|park|network|centre|center|hospital|"
-    r"college|school|academy|laboratory|laboratories|bank|fund|group|inc|corp|corporation|company|co|ltd|llc|"
-    r"gmbh|ag|sa|plc|pharma|pharmaceuticals?|therapeutics|biosciences?|biotech|government|prefecture|"
-    r"city|state|region|province|county|municipality|office|authority|commission|board|trust|hub|"
-    r"partners|partnership|consortium|alliance|innovation|development|industry|industries|chamber|"
-    r"bureau|headquarters|service|services|clinic|labs?)\b", re.I)
+ORG_TYPES_EN = (
+    "university", "universit[àé]", "institute", "institution", "ministry", "department", "agency",
+    "council", "association", "foundation", "organi[sz]ation", "society", "federation", "cluster",
+    "park", "network", "centre", "center", "hospital", "college", "school", "academy", "laboratory",
+    "laboratories", "bank", "fund", "group", "inc", "corp", "corporation", "company", "co", "ltd",
+    "llc", "gmbh", "ag", "sa", "plc", "pharma", "pharmaceuticals?", "therapeutics", "biosciences?",
+    "biotech", "government", "prefecture", "city", "state", "region", "province", "county",
+    "municipality", "office", "authority", "commission", "board", "trust", "hub", "partners",
+    "partnership", "consortium", "alliance", "innovation", "development", "industry", "industries",
+    "chamber", "bureau", "headquarters", "service", "services", "clinic", "labs?",
+)
+ORG_WORDS_EN = re.compile(r"\b(?:" + "|".join(ORG_TYPES_EN) + r")\b", re.I)
 ORG_SUFFIX_KO = (
     "부", "청", "처", "원", "단", "재단", "협회", "학회", "연구소", "연구원", "대학교", "대학", "병원", "센터", "파크",
     "기구", "공사", "공단", "사업단", "추진단", "위원회", "클러스터", "진흥원", "은행", "그룹", "제약", "바이오",
