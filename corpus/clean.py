@@ -38,7 +38,7 @@ _MD_STRONG = re.compile(r"\*\*|(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")
 _IMAGE_EXT = r"(?:jpe?g|png|gif|webp|bmp|svg|tiff?)"
 _IMAGE_NAME = rf"[\w\-.()]+\.{_IMAGE_EXT}"
 _IMAGE_LINE = re.compile(rf"^{_IMAGE_NAME}(?:\s+{_IMAGE_NAME})*$", re.I)
-# A file name glued to the start of a sentence: "kanagawa.pngKanagawa Prefecture took ..."
+# A file name glued to the start of a sentence: "harbour.pngHarbour City took ..."
 _IMAGE_PREFIX = re.compile(rf"^[\w\-.]+?\.{_IMAGE_EXT}(?=(?-i:[^\sa-z0-9.]))", re.I)
 
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")

@@ -1,10 +1,10 @@
 """Names learnt from the corpus, so a question in one language can find a release in another.
 
 Two sources:
-- aliases written in the releases themselves: `다케다(Takeda)`, `쇼난 헬스 이노베이션 파크(iPark)`,
-  `Medicen Paris Region (MPR)`, `(hereinafter "LINK-J")`, `(이하 아이파크)`;
+- aliases written in the releases themselves: `노르비아(Norvia)`, `라임 밸리 사이언스 파크(LVSP)`,
+  `Calder Bio Region (CBR)`, `(hereinafter "CBR")`, `(이하 라임파크)`;
 - a vocabulary of names (capitalised Latin words, Hangul words, katakana runs) with phonetic
-  keys, so `메디센` meets `Medicen` even where no release pairs them.
+  keys, so `노르비아` meets `Norvia` even where no release pairs them.
 
 `expand()` gives extra search terms for a question; `mentions()` tells whether a text covers a
 name of the question, which is how the engine notices a question about a partnership that no
@@ -75,12 +75,12 @@ def names_in(text: str) -> list[str]:
 
 
 def _onset(key: str) -> str:
-    """First sound class of a key; a vowel, j or y onset are one class (얀센 ~ Janssen)."""
+    """First sound class of a key; a vowel, j or y onset are one class (야넥 ~ Janek)."""
     return "v" if key[0] in "aeiouyj" else key[0]
 
 
 def name_runs(text: str) -> list[list[str]]:
-    """Names written next to each other form one run ("Narita Airport", "LegoChem Biosciences");
+    """Names written next to each other form one run ("Calder Airport", "Norvia Biosciences");
     any other name is a run of its own."""
     runs: list[list[str]] = []
     last_end = -10
@@ -182,7 +182,7 @@ class Lexicon:
                     if _onset(cand) == _onset(k) and similarity(k, cand) >= threshold:
                         out.extend(forms[cand])
             if table == "cjk" and len(k) >= 5:
-                # "LegoChem" in "레고켐바이오": a Latin name spelt inside a longer Korean word
+                # "Norvia" in "노르비아바이오": a Latin name spelt inside a longer Korean word
                 for length in range(len(k) + spread + 1, len(k) + 12):
                     for cand in self._bucket(table, length):
                         if _onset(cand) == _onset(k) and similarity(k, cand[:len(k)]) >= threshold:
@@ -228,7 +228,7 @@ class Lexicon:
 
 
 def _acronym_phrase(before: str, acronym: str) -> str | None:
-    """The capitalised phrase an acronym stands for ("Ministry of SMEs and Startups (MSS)")."""
+    """The capitalised phrase an acronym stands for ("Agency for Regional Biotech Growth (ARBG)")."""
     caps = re.search(r"((?:[A-Z][\w\-&]*\s+(?:of\s+|and\s+|for\s+|the\s+)?)+[A-Z][\w\-&]*)\s*$",
                      before)
     if not caps:
@@ -243,7 +243,7 @@ def _acronym_phrase(before: str, acronym: str) -> str | None:
     content_initials = "".join(w[0] for w in words if w not in {"of", "and", "for", "the"}).lower()
     if letters in (all_initials, content_initials):
         return " ".join(words)
-    if "of" in words:  # "General Manager of Shonan Health Innovation Park (iPark)"
+    if "of" in words:  # "General Manager of Calder Science Park (cPark)"
         words = words[len(words) - words[::-1].index("of"):]
     return " ".join(words) if len(words) >= 2 else None
 
@@ -251,7 +251,7 @@ def _acronym_phrase(before: str, acronym: str) -> str | None:
 def _learn_alias(aliases: dict[str, set[str]], before: str, inside: str) -> None:
     """One `name (alias)` occurrence. Only tight pairs are kept: the acronym of a capitalised
     phrase, or a CJK name with its Latin spelling, word pairs confirmed by sound; glosses
-    ("분야(세포치료제, ...)", "대표(입셀)") are not names and are left out."""
+    ("분야(세포치료제, ...)", "대표(홍길동)") are not names and are left out."""
     s_in = script_of(inside)
     if s_in != "latin" or len(inside) < 2 or "," in inside or len(inside.split()) > 5:
         return
@@ -266,7 +266,7 @@ def _learn_alias(aliases: dict[str, set[str]], before: str, inside: str) -> None
             continue
         tail[-1] = strip_particle(tail[-1])
         if len(tail) == 1 and len(inside_words) == 1:
-            _pair(aliases, tail[0], inside)  # 다케다(Takeda)
+            _pair(aliases, tail[0], inside)  # 노르비아(Norvia)
             continue
         # align from the right; keep the pairs that sound alike, and the phrase if most do
         pairs = list(zip(reversed(tail), reversed(inside_words), strict=False))

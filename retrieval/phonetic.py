@@ -1,7 +1,7 @@
 """Phonetic keys that let a Korean or Japanese spelling of a foreign name meet its Latin one.
 
-Korean releases write `메디센 파리 리전` for Medicen Paris Region and `다케다` for Takeda; a Japanese
-one writes `タケダ`. We romanise Hangul and kana, fold both sides into coarse sound classes
+A Korean release writes `칼더 바이오 리전` for Calder Bio Region and `노르비아` for Norvia; a
+Japanese one writes `ノルビア`. We romanise Hangul and kana, fold both sides into coarse sound classes
 (g/k, d/t, b/p/f/v, l/r, j/z/ch, s/sh/ts) and compare with an edit-distance ratio. Crude, but
 names are exactly where embeddings and BM25 fail across scripts.
 """

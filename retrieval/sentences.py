@@ -43,7 +43,7 @@ def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
     if word in _ABBREV:
         return True
     glued = m.start() > line_start and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "-")
-    # single initials ("J. Smith") and dotted acronyms ("U.S.A."), not the end of "LINK-J."
+    # single initials ("J. Smith") and dotted acronyms ("U.S.A."), not the end of "ACME-J."
     return not glued and (len(word.replace(".", "")) == 1 or "." in word)
 
 

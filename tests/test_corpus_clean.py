@@ -103,7 +103,7 @@ def test_markdown_markers() -> None:
 
 def test_image_names_alone_or_glued() -> None:
     assert clean_text("photo_01.JPG\nText.") == "Text."
-    assert clean_text("logo.pngLINK-J signed.") == "LINK-J signed."
+    assert clean_text("logo.pngACME-J signed.") == "ACME-J signed."
     assert clean_text("logo.png 한국어 문장입니다.") == "logo.png 한국어 문장입니다."  # not glued
     assert clean_text("See figure.png for details.") == "See figure.png for details."
 
@@ -132,7 +132,7 @@ def test_furniture_lines(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "News about LINK-J",
+        "News about ACME-J",
         "Share prices rose.",
         "The line was busy.",
         "Menu of services offered",

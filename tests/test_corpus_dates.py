@@ -8,8 +8,8 @@ from partnerbot.corpus.dates import find_dates, infer_date, parse_date
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("TOKYO, November 21, 2023 - LINK-J announced", "2023-11-21"),
-        ("London, 21 November 2023: today", "2023-11-21"),
+        ("HARBOURTON, November 21, 2023 - ACME-J announced", "2023-11-21"),
+        ("Harbourton, 21 November 2023: today", "2023-11-21"),
         ("Nov. 21, 2023", "2023-11-21"),
         ("Sept. 3, 2021", "2021-09-03"),
         ("NOVEMBER 1ST, 2022", "2022-11-01"),
@@ -31,7 +31,7 @@ from partnerbot.corpus.dates import find_dates, infer_date, parse_date
         ("배포 12. 30.(금)\n행사: 2024. 1. 5.", "2023-12-30"),
         ("11月9日発表\n2023年11月1日に締結", "2023-11-09"),
         # never invented
-        ("Sejong, November 21- Shonan iPark was established in 2018.", None),
+        ("Harbourton, November 21- Calder cPark was established in 2018.", None),
         ("보도시점 11. 9.(목) 14:30", None),
         ("Dateline June 3. Founded on January 3, 2005.", "2005-01-03"),
         ("in May 2016 and June 2017", None),
@@ -46,7 +46,7 @@ def test_infer_date(text: str, expected: str | None) -> None:
 
 
 def test_dateline_at_top_wins_over_body_dates() -> None:
-    text = "Seoul, 2024.01.25\n\nThe MOU became effective on February 5, 2020."
+    text = "Harbourton, 2024.01.25\n\nThe MOU became effective on February 5, 2020."
     assert infer_date(text) == "2024-01-25"
 
 

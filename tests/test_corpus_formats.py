@@ -16,13 +16,13 @@ def make_pdf(lines: list[str]) -> bytes:
 def test_txt(tmp_path: Path) -> None:
     path = tmp_path / "r1.txt"
     path.write_text(
-        "Menu\n\n# Acme Partners with Beta\n\nSeoul, 2024.01.25 - Acme and Beta "
+        "Menu\n\n# Acme Partners with Beta\n\nHarbourton, 2024.01.25 - Acme and Beta "
         "signed an MOU.\n\n\n\npagetop\n",
         encoding="utf-8",
     )
     r = read_release(path)
     assert (r.id, r.title, r.lang, r.date) == ("r1", "Acme Partners with Beta", "en", "2024-01-25")
-    assert r.text == "Acme Partners with Beta\n\nSeoul, 2024.01.25 - Acme and Beta signed an MOU."
+    assert r.text == "Acme Partners with Beta\n\nHarbourton, 2024.01.25 - Acme and Beta signed an MOU."
     assert r.source == str(path)
     assert r.publisher is None and r.url is None
 
@@ -30,13 +30,13 @@ def test_txt(tmp_path: Path) -> None:
 def test_markdown_front_matter(tmp_path: Path) -> None:
     path = tmp_path / "md1.md"
     path.write_text(
-        "---\ntitle: Declared Title\ndate: 2023-11-09\nlang: ko-KR\npublisher: MSS\n"
+        "---\ntitle: Declared Title\ndate: 2023-11-09\nlang: ko-KR\npublisher: CBR\n"
         "url: https://example.org/r\ntranslation_of: r2\nunknown: ignored\n---\n"
         "## **Heading in body**\n\nThis body is English.\n",
         encoding="utf-8",
     )
     r = read_release(path)
-    assert (r.title, r.date, r.lang, r.publisher) == ("Declared Title", "2023-11-09", "ko", "MSS")
+    assert (r.title, r.date, r.lang, r.publisher) == ("Declared Title", "2023-11-09", "ko", "CBR")
     assert (r.url, r.translation_of) == ("https://example.org/r", "r2")
     assert r.text == "Heading in body\n\nThis body is English."
 
@@ -113,14 +113,14 @@ def test_html_without_article_uses_body_minus_chrome(tmp_path: Path) -> None:
         "<html><head><title>SITE | 한·일 바이오 협력 본격 추진 | 보도자료</title></head><body>"
         "<div id='header'><div class='menu'>메뉴</div></div>"
         "<div class='sns-share'>공유하기</div>"
-        "<div id='contents'><p>중소벤처기업부는 9일 업무협약을 체결했다.</p>"
+        "<div id='contents'><p>노르비아재단은 9일 업무협약을 체결했다.</p>"
         "<p>작성일 2023.11.09</p></div></body></html>".encode("cp949")
     )
     r = read_release(path)
     assert r.title == "한·일 바이오 협력 본격 추진"
     assert r.lang == "ko"
     assert r.date == "2023-11-09"
-    assert r.text == "중소벤처기업부는 9일 업무협약을 체결했다.\n\n작성일 2023.11.09"
+    assert r.text == "노르비아재단은 9일 업무협약을 체결했다.\n\n작성일 2023.11.09"
 
 
 def test_html_chrome_guard_keeps_a_wrapper_holding_the_text(tmp_path: Path) -> None:
@@ -169,8 +169,8 @@ def test_corrupt_pdf_is_unreadable(tmp_path: Path) -> None:
         read_release(path)
 
 
-KOREAN = "중소벤처기업부와 일본 쇼난 헬스 이노베이션 파크는 2023년 11월 9일 업무협약을 체결했다."
-JAPANESE = "武田薬品工業株式会社は、2023年11月9日に湘南アイパークとの提携を発表しました。"
+KOREAN = "노르비아재단과 일본 라임 밸리 사이언스 파크는 2023년 11월 9일 업무협약을 체결했다."
+JAPANESE = "東都薬品工業株式会社は、2023年11月9日にカルダーパークとの提携を発表しました。"
 
 
 @pytest.mark.parametrize(

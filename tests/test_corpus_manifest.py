@@ -59,7 +59,7 @@ def test_normalise_meta_drops_nulls_and_unknown_keys() -> None:
 def test_precedence_manifest_then_front_matter_then_inference(tmp_path: Path) -> None:
     (tmp_path / "r.md").write_text(
         "---\ntitle: Front Title\ndate: 2022-01-01\npublisher: Front Pub\n---\n"
-        "# Body Title\n\nSeoul, 2021.05.05 - 본문은 한국어로 작성되었습니다. 협약을 체결했다.\n",
+        "# Body Title\n\nHarbourton, 2021.05.05 - 본문은 한국어로 작성되었습니다. 협약을 체결했다.\n",
         encoding="utf-8",
     )
     (tmp_path / "s.txt").write_text("# Inferred Title\n\n2020.03.03 English body.\n")

@@ -9,14 +9,14 @@ from partnerbot.corpus.metadata import infer_title
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("LINK-J concluded an MOU with Kanagawa Prefecture.", "en"),
-        ("중소벤처기업부와 일본 쇼난 헬스 이노베이션 파크는 9일 업무협약을 체결했다.", "ko"),
-        ("韓日 협력: 중소벤처기업부(R&D, ICT)가 iPark Institute와 MOU를 체결했다.", "ko"),
-        ("武田薬品工業株式会社は、湘南アイパークとの提携を発表しました。", "ja"),
+        ("ACME-J concluded an MOU with Calder Prefecture.", "en"),
+        ("노르비아재단과 일본 라임 밸리 사이언스 파크는 9일 업무협약을 체결했다.", "ko"),
+        ("韓日 협력: 노르비아재단(R&D, ICT)가 cPark Institute와 MOU를 체결했다.", "ko"),
+        ("東都薬品工業株式会社は、カルダーパークとの提携を発表しました。", "ja"),
         ("ライフサイエンス", "ja"),
-        ("湘南健康創新園区発表", "ja"),  # Han only, with a Japanese-only form (発)
+        ("東都健康創新園区発表", "ja"),  # Han only, with a Japanese-only form (発)
         ("中国生物技术合作", "en"),  # Han only, nothing Japanese: not guessed as ja
-        ("Takeda (武田薬品) and Shonan iPark signed an agreement on open innovation.", "en"),
+        ("Norvia (東都薬品) and Calder cPark signed an agreement on open innovation.", "en"),
         ("", "en"),
         ("12345 --- !!!", "en"),
     ],
@@ -27,7 +27,7 @@ def test_infer_lang(text: str, lang: str) -> None:
 
 def test_japanese_with_english_terms_is_ja() -> None:
     text = (
-        "LINK-Jは、Medicen Paris Region (MPR) とMOUを締結しました。"
+        "ACME-Jは、Calder Bio Region (CBR) とMOUを締結しました。"
         "ライフサイエンス分野での協力です。"
     )
     assert infer_lang(text) == "ja"
@@ -36,7 +36,7 @@ def test_japanese_with_english_terms_is_ja() -> None:
 @pytest.mark.parametrize(
     ("headings", "text", "title"),
     [
-        ([], "Menu\n\nNews\n\nLINK-J Concludes MOU\n\n• twitter", "LINK-J Concludes MOU"),
+        ([], "Menu\n\nNews\n\nACME-J Concludes MOU\n\n• twitter", "ACME-J Concludes MOU"),
         ([], "News Release\n\nAcme Signs Deal with Beta", "Acme Signs Deal with Beta"),
         ([], "보도자료\n보도시점 (전매체) 11. 9.(목) 14:30\n\n한·일 협력", "한·일 협력"),
         ([], "Contact\tJane Doe\t044-204-7104\n\nAcme and Beta partner", "Acme and Beta partner"),

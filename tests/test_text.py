@@ -25,36 +25,36 @@ def releases() -> list[Release]:
 
 # ---- sentences ---------------------------------------------------------------------------
 def test_korean_sentences() -> None:
-    text = ("중소벤처기업부는 쇼난 아이파크와 업무협약을 체결했다. 양 기관은 공동 연구를 추진한다! "
+    text = ("노르비아재단은 라임 밸리 파크와 업무협약을 체결했다. 양 기관은 공동 연구를 추진한다! "
             "협약 기간은 얼마인가? 3년이다.")
-    assert sentences(text) == ["중소벤처기업부는 쇼난 아이파크와 업무협약을 체결했다.",
+    assert sentences(text) == ["노르비아재단은 라임 밸리 파크와 업무협약을 체결했다.",
                                "양 기관은 공동 연구를 추진한다!", "협약 기간은 얼마인가?", "3년이다."]
 
 
 def test_japanese_full_stops_need_no_space() -> None:
-    text = "LINK-Jは神奈川県と協定を締結した。今後は共同でイベントを開催する。「協力を深める」と述べた。"
-    assert sentences(text) == ["LINK-Jは神奈川県と協定を締結した。", "今後は共同でイベントを開催する。",
+    text = "ACME-Jは東都県と協定を締結した。今後は共同でイベントを開催する。「協力を深める」と述べた。"
+    assert sentences(text) == ["ACME-Jは東都県と協定を締結した。", "今後は共同でイベントを開催する。",
                                "「協力を深める」と述べた。"]
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Samsung Biologics Co., Ltd. signed an MOU with LINK-J. It covers three years.",
-     ["Samsung Biologics Co., Ltd. signed an MOU with LINK-J.", "It covers three years."]),
+    ("Norvia Biologics Co., Ltd. signed an MOU with ACME-J. It covers three years.",
+     ["Norvia Biologics Co., Ltd. signed an MOU with ACME-J.", "It covers three years."]),
     ("The firm moved to the U.S.A. in 2020 with Dr. Kim. Sales grew.",
      ["The firm moved to the U.S.A. in 2020 with Dr. Kim.", "Sales grew."]),
-    ("Takeda Pharmaceutical Co., Ltd. and Shonan iPark met on Nov. 9 in Tokyo. They agreed.",
-     ["Takeda Pharmaceutical Co., Ltd. and Shonan iPark met on Nov. 9 in Tokyo.", "They agreed."]),
-    ("It is the 4th MOU with a municipality, after Osaka Prefecture. LINK-J. said so.",
-     ["It is the 4th MOU with a municipality, after Osaka Prefecture.", "LINK-J. said so."]),
+    ("Norvia Pharmaceutical Co., Ltd. and Calder cPark met on Nov. 9 in Harbourton. They agreed.",
+     ["Norvia Pharmaceutical Co., Ltd. and Calder cPark met on Nov. 9 in Harbourton.", "They agreed."]),
+    ("It is the 4th MOU with a municipality, after Calder Prefecture. ACME-J. said so.",
+     ["It is the 4th MOU with a municipality, after Calder Prefecture.", "ACME-J. said so."]),
 ])
 def test_english_abbreviations_do_not_end_sentences(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
 def test_sentence_ending_in_a_name_glued_to_a_letter_still_ends() -> None:
-    """'LINK-J.' ends a sentence: J is glued to 'LINK-', not an initial."""
-    text = "Kanagawa Prefecture signed with LINK-J. The MOU starts now."
-    assert sentences(text) == ["Kanagawa Prefecture signed with LINK-J.", "The MOU starts now."]
+    """'ACME-J.' ends a sentence: J is glued to 'ACME-', not an initial."""
+    text = "Calder Prefecture signed with ACME-J. The MOU starts now."
+    assert sentences(text) == ["Calder Prefecture signed with ACME-J.", "The MOU starts now."]
 
 
 def test_table_rows_are_kept_whole_one_row_a_sentence() -> None:
@@ -86,9 +86,9 @@ def test_tab_lines_of_the_bundled_korean_annex_survive(releases: list[Release]) 
 
 
 def test_offsets_are_relative_to_the_whole_text() -> None:
-    text = "Intro line.\nLINK-J met MPR. They signed."
+    text = "Intro line.\nACME-J met CBR. They signed."
     spans = split_sentences(text, start=12)
-    assert [text[s.start:s.end] for s in spans] == ["LINK-J met MPR.", "They signed."]
+    assert [text[s.start:s.end] for s in spans] == ["ACME-J met CBR.", "They signed."]
 
 
 def test_blank_and_punctuation_only_lines_give_no_sentence() -> None:
@@ -128,7 +128,7 @@ def test_passage_ids_are_stable_and_unique(releases: list[Release]) -> None:
 
 
 def test_passage_id_depends_on_content_not_position() -> None:
-    body = "LINK-J signed an MOU with Kanagawa Prefecture on September 18."
+    body = "ACME-J signed an MOU with Calder Prefecture on September 18."
     a = Release(id="x", text=body, title="t", lang="en")
     b = Release(id="x", text="A new first paragraph that is long enough to stand on its own as a "
                              "passage, because it is well over one hundred and twenty characters.\n\n"
@@ -147,7 +147,7 @@ def test_passages_respect_the_size_limit_unless_one_sentence_is_longer(
 
 
 def test_duplicate_paragraphs_get_distinct_ids() -> None:
-    para = "LINK-J and MPR will hold joint events in Paris and Tokyo every year from 2020. " * 3
+    para = "ACME-J and CBR will hold joint events in Harbourton and Calder every year from 2020. " * 3
     release = Release(id="d", text=f"{para}\n\n{para}", title="t", lang="en")
     ids = [p.id for p in chunk_release(release)]
     assert len(ids) == len(set(ids)) == 2
@@ -155,12 +155,12 @@ def test_duplicate_paragraphs_get_distinct_ids() -> None:
 
 # ---- tokenizer (shared by index and query, so a particle never hides a name) ------------
 def test_korean_particle_keeps_the_name_bigrams() -> None:
-    assert set(tokenize("아이파크")) <= set(tokenize("아이파크와"))
+    assert set(tokenize("라임파크")) <= set(tokenize("라임파크와"))
 
 
 def test_tokenizer_is_case_and_width_insensitive() -> None:
-    assert tokenize("ＬＩＮＫ－Ｊ Agreements") == tokenize("link-j agreement")
+    assert tokenize("ＡＣＭＥ－Ｊ Agreements") == tokenize("acme-j agreement")
 
 
 def test_acronym_plural_matches_its_singular() -> None:
-    assert tokenize("LINK-J signed MOUs") == tokenize("LINK-J signed an MOU")
+    assert tokenize("ACME-J signed MOUs") == tokenize("ACME-J signed an MOU")

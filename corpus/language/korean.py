@@ -12,7 +12,7 @@ PARTICLES: tuple[str, ...] = tuple(sorted("""
 입니까 인지 했나요 했는가 된 한 은 는 이 가 을 를 의 와 과 에 로 도 만 나 랑
 """.split(), key=len, reverse=True))
 
-# Suffixes that name the kind of place or body: "시즈오카현" is Shizuoka Prefecture, and a
+# Suffixes that name the kind of place or body: "칼더현" is Calder Prefecture, and a
 # release may write either.
 NAME_SUFFIXES = ("현", "시", "도", "군", "대학교", "대학", "그룹", "재단", "제약", "병원", "사")
 
