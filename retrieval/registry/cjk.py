@@ -29,6 +29,7 @@ _KO_PARTY = re.compile(r"(와|과|와의|과의|은|는|이|가|하고|및)$")
 _KO_STOP_END = re.compile(r"(?:에서|에게|으로|부터|까지|에|를|을|의|로|고|며|서|해|한|된|인|던|할|될|면|했|하여|"
                           r"하는|위해|통해|대해|함께|일|월|년|분|시)$")
 _DATE = re.compile(r"^[\d.,'’~\-:]+(?:일|월|년|시|분|日|月|年|時)?$|^\d+(?:일|월|년)|^\d")
+_JA_FUNCTION = {"これ", "それ", "あれ", "また", "さらに", "なお", "および", "ならびに", "まず", "ただし", "こちら"}
 _JA_NAME_CH = r"A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff\u3005\uff10-\uff5a・ー＆&\-\.\u2591()（）『』"
 
 
@@ -95,6 +96,7 @@ def _person_title(n: Name | None) -> Name | None:
         return None
     n.people.append((person, last))
     n.name = org
+    n.forms = []  # brackets here gloss the person or the title ("폴 버튼(Paul Burton)", "(CMO)")
     return n
 
 
@@ -148,6 +150,8 @@ def ja_names(sentence: str, limit: int) -> list[Name]:
 
     for m in re.finditer(r"(?:とは|との|と|は|が|間|および|及び|並びに)", clause):
         end = m.start()
+        if end == 0 or re.match(r"[\u3040-\u309f]", clause[end - 1]):
+            continue  # "みなと…": a particle follows a name, not hiragana
         start = _ja_back(masked, end)
         if start is None:
             continue
@@ -178,6 +182,14 @@ def _ja_back(masked: str, end: int) -> int | None:
             i -= 1
         else:
             break
+    run = i
+    while run > 0 and re.match(r"[\u3041-\u3096]", masked[run - 1]):
+        run -= 1
+    # a name may begin with a short hiragana word ("しらさぎ市", "みなと創薬パーク") right after
+    # a boundary; anything longer is a clause ("…においてX")
+    if 2 <= i - run <= 4 and (run == 0 or masked[run - 1] in "、。，,「」『』 \n(（") \
+            and masked[i - 1] not in "はがをにでもへ" and masked[run:i] not in _JA_FUNCTION:
+        i = run
     while i < end and masked[i] in " )）":
         i += 1
     return i if end - i >= 2 else None

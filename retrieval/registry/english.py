@@ -107,7 +107,7 @@ def parse(sentence: str, verb: re.Match[str] | None, clause: tuple[int, int]) ->
     """Parties, signatories and whether "we" signed, from one English signing sentence;
     `clause` is the span around the verb where "between" may introduce the parties."""
     out = Parsed()
-    masked = mask(sentence)
+    masked = mask(sentence, openers="([（")
     lo, hi = clause
     between = re.compile(r"(?:" + STRONG.pattern + "|" + WEAK.pattern + r")\w*\W+(?:\w+\W+){0,3}?between\s+",
                          re.I).search(masked, lo, hi)
@@ -131,16 +131,18 @@ def parse(sentence: str, verb: re.Match[str] | None, clause: tuple[int, int]) ->
     if between:
         _items(sentence[between.end():], True, out)
     said = re.search(r"\bsaid\s+(?:by\s+)?", masked)
-    if said and out.pronoun:
-        chunks = split_top(sentence[said.end():], r",\s*")
-        if len(chunks) >= 2:
-            to = title_org(chunks[1][1])
-            if to:
-                org, _ = leading_name(to[1], _NOT_NAMES, MONTHS_EN)
-                if org:
-                    out.parties.append(org)
-                    out.people.append((chunks[0][1].strip(), to[0], org.name))
-                    out.pronoun = False
+    if said and out.pronoun:  # "“We …,” said X, CEO of Y" / "said X, CEO, Y": Y signed
+        chunks = [c for _, c in split_top(sentence[said.end():], r",\s*")]
+        to = title_org(chunks[1]) if len(chunks) >= 2 else None
+        if to is None and len(chunks) >= 3 and TITLE_RE.search(chunks[1]):
+            to = (chunks[1].strip(), chunks[2])
+        org = leading_name(to[1], _NOT_NAMES, MONTHS_EN, _VERBS)[0] if to else None
+        if to and org:
+            out.parties.append(org)
+            out.people.append((chunks[0].strip(), to[0], org.name))
+            out.pronoun = False
+    if out.pronoun and re.search(r"[“”\"]", sentence):
+        out.pronoun = False  # a quoted "we" whose speaker's organisation is not given
     return out
 
 

@@ -60,7 +60,7 @@ def sentences(release: Release) -> list[Source]:
 
 
 def _verb(sentence: str, lang: str) -> re.Match[str] | None:
-    masked = mask(sentence) if lang == "en" else mask(sentence, openers="(（")
+    masked = mask(sentence, openers="([（")  # quoted speech may report the signing too
     found = list(SIGN_VERB.finditer(masked))
     if not found:
         return None
