@@ -185,6 +185,10 @@ def _ja_back(masked: str, end: int) -> int | None:
     run = i
     while run > 0 and re.match(r"[\u3041-\u3096]", masked[run - 1]):
         run -= 1
+    if run < i and masked[run] == "と" and run > 0 and not re.match(r"[\u3041-\u3096]", masked[run - 1]):
+        run += 1  # "XとみなとY": the particle after X, then a name beginning in hiragana
+        if run < i and masked[run - 1] == "と":
+            masked = masked[:run - 1] + "、" + masked[run:]
     # a name may begin with a short hiragana word ("しらさぎ市", "みなと創薬パーク") right after
     # a boundary; anything longer is a clause ("…においてX")
     if 2 <= i - run <= 4 and (run == 0 or masked[run - 1] in "、。，,「」『』 \n(（") \

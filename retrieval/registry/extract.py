@@ -205,9 +205,9 @@ def same_party(a: PartyMention, b: PartyMention) -> bool:
             if len(short) >= 6 and max(similarity(short, long_[-len(short) - 2:]),
                                        similarity(short, long_[:len(short) + 2])) >= 0.8:
                 return True
-    for x, y in ((a, b), (b, a)):
-        for f in (x.name, *x.forms):
-            if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", f) and any(_initials(g) == f.lower() for g in (y.name, *y.forms)):
+    for pa, pb in ((a, b), (b, a)):
+        for f in (pa.name, *pa.forms):
+            if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", f) and any(_initials(g) == f.lower() for g in (pb.name, *pb.forms)):
                 return True
     return False
 

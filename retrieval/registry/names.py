@@ -119,7 +119,7 @@ def finish(raw: str) -> Name | None:
         raw = q.group(1)
     n = Name("")
     masked = mask(raw)
-    core = []
+    core: list[str] = []
     i = 0
     while i < len(raw):
         ch = raw[i]

@@ -127,14 +127,35 @@ def _script(name: str) -> str:
     return "latin"
 
 
-def _sounds_alike(a: str, b: str) -> bool:
-    if _script(a) == _script(b):
-        return False
-    ka, kb = phonetic_key(a.replace(" ", "")), phonetic_key(b.replace(" ", ""))
+_CJK_TYPE = re.compile(r"(?:株式会社|社|㈜|\(주\)|주식회사)$|^(?:株式会社|㈜|\(주\)|주식회사)")
+
+
+def _skeleton(k: str) -> str:
+    """Consonants only: katakana and Hangul add vowels a Latin spelling lacks (トリス ~ tris)."""
+    return re.sub(r"[aeiouyw]", "", k)
+
+
+def _alike(ka: str, kb: str, threshold: float) -> bool:
     if len(ka) < 5 or len(kb) < 5:
         return False
     onset = ("v" if ka[0] in "aeiouyj" else ka[0]) == ("v" if kb[0] in "aeiouyj" else kb[0])
-    return onset and similarity(ka, kb) >= _SOUND_ALIKE
+    skeleton = _skeleton(ka)
+    return onset and (similarity(ka, kb) >= threshold or (len(skeleton) >= 4 and skeleton == _skeleton(kb)))
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """A Korean or Japanese spelling of a Latin name: the whole name, or (more strictly) the
+    company word alone ("ヴェルトリス社" ~ "Veltris Genomics")."""
+    if _script(a) == _script(b):
+        return False
+    if _script(a) == "latin":
+        a, b = b, a
+    a = _CJK_TYPE.sub("", a.strip())
+    ka, kb = phonetic_key(a.replace(" ", "")), phonetic_key(b.replace(" ", ""))
+    if _alike(ka, kb, _SOUND_ALIKE):
+        return True
+    first = b.split()[0] if b.split() else ""
+    return len(b.split()) > 1 and " " not in a and _alike(ka, phonetic_key(first), 0.8)
 
 
 def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon | None = None,
@@ -148,25 +169,25 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
             mentions.append((ri, pi, p, _forms(p, texts.get(rec.release, ""))))
     uf = _Union(list(range(len(mentions))), [set() for _ in mentions])
     keys = [{norm(f) for f in forms if len(norm(f)) >= 2} for _, _, _, forms in mentions]
-    for k, (a, b) in enumerate(overrides.split):
+    for n, (a, b) in enumerate(overrides.split):
         for i, ks in enumerate(keys):
             if norm(a) in ks:
-                uf.tags[i].add((k, "a"))
+                uf.tags[i].add((n, "a"))
             if norm(b) in ks:
-                uf.tags[i].add((k, "b"))
+                uf.tags[i].add((n, "b"))
     for group in overrides.merge:
         members = [i for i, ks in enumerate(keys) if ks & {norm(g) for g in group}]
         for i in members[1:]:
             uf.join(members[0], i)
     by_key: dict[str, int] = {}
     for i, ks in enumerate(keys):
-        for k in sorted(ks):
-            if not _distinctive(k):
+        for kk in sorted(ks):
+            if not _distinctive(kk):
                 continue
-            if k in by_key:
-                uf.join(by_key[k], i)
+            if kk in by_key:
+                uf.join(by_key[kk], i)
             else:
-                by_key[k] = i
+                by_key[kk] = i
     if lexicon is not None:  # aliases the corpus defines link mentions; they add no forms
         for i, (_, _, _, forms) in enumerate(mentions):
             for f in forms:
@@ -175,15 +196,16 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
                     if j is not None and _distinctive(norm(alias)):
                         uf.join(i, j)
     by_release: dict[str, list[int]] = {}
-    for i, (ri, _, _, _) in enumerate(mentions):
-        by_release.setdefault(records[ri].release, []).append(i)
+    for i, m in enumerate(mentions):
+        by_release.setdefault(records[m[0]].release, []).append(i)
     for ids in by_release.values():
         for x, i in enumerate(ids):
             for j in ids[x + 1:]:
-                ri, rj = records[mentions[i][0]], records[mentions[j][0]]
+                rec_i, rec_j = records[mentions[i][0]], records[mentions[j][0]]
                 # an earlier partnership's party may be a loose phrase: only its own record's
                 # mentions or exact forms join it
-                if (ri is rj or not (ri.mentioned or rj.mentioned)) and same_party(mentions[i][2], mentions[j][2]):
+                if (rec_i is rec_j or not (rec_i.mentioned or rec_j.mentioned)) \
+                        and same_party(mentions[i][2], mentions[j][2]):
                     uf.join(i, j)
     names = [(i, m[2].name) for i, m in enumerate(mentions)]
     for x, (i, a) in enumerate(names):
