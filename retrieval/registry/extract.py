@@ -191,8 +191,8 @@ def _initials(name: str) -> str:
 
 def same_party(a: PartyMention, b: PartyMention) -> bool:
     """Two mentions in one release name the same organisation: a shared form, one contained
-    in the other ("Medilink" in "Medilink North of England"), an acronym of the other
-    ("CUHP"), or a near spelling ("K-바이오랩허브추진단" ~ "K-바이오랩허브사업추진단")."""
+    in the other ("Harlow" in "Harlow Institute of Medicine"), an acronym of the other
+    ("CUHP"), or a near spelling ("가람바이오추진단" ~ "가람바이오사업추진단")."""
     fa = {_key(x) for x in (a.name, *a.forms) if len(_key(x)) >= 2}
     fb = {_key(x) for x in (b.name, *b.forms) if len(_key(x)) >= 2}
     if fa & fb:

@@ -75,7 +75,7 @@ def split_top(text: str, seps: str) -> list[tuple[str, str]]:
 
 
 def _abbreviates(short: str, outer: str) -> bool:
-    """"기정원" abbreviates "중소기업기술정보진흥원": its characters appear there in order."""
+    """"한빛원" abbreviates "한국빛바이오진흥원": its characters appear there in order."""
     it = iter(outer)
     return len(short) >= 2 and all(ch in it for ch in short.replace(" ", ""))
 
@@ -115,7 +115,7 @@ def finish(raw: str) -> Name | None:
     """A Name from a raw phrase: brackets read as content, quotes and legal forms stripped."""
     raw = raw.strip(" \t,、·*")
     q = re.search(r"[‘“'\"「『]([^’”'\"」』]{2,})[’”'\"」』][)）]?\s*$", raw)
-    if q and mask(raw)[q.start()] != _FILL:  # "일본 ‘쇼난 … 파크(이하 아이파크)’": the quoted part is the name
+    if q and mask(raw)[q.start()] != _FILL:  # "일본 ‘누리 … 파크(이하 누리파크)’": the quoted part is the name
         raw = q.group(1)
     n = Name("")
     masked = mask(raw)
@@ -181,7 +181,7 @@ def leading_name(chunk: str, not_names: set[str], months: set[str],
                 words[k + 1].rstrip(".,") in months or words[k + 1][0].isdigit()):
             words = words[:k]
             break
-    for k in range(1, len(words)):  # headline verbs end the name ("LINK-J Concludes MOU ...")
+    for k in range(1, len(words)):  # headline verbs end the name ("BBC Concludes MOU ...")
         if words[k] in verbs:
             words = words[:k]
             break

@@ -1,4 +1,4 @@
-"""One organisation however the releases write it: `오송첨단의료산업진흥재단` = `KBIOHealth`.
+"""One organisation however the releases write it: `한빛바이오진흥재단` = `HBF`.
 
 Mentions of parties are joined (union-find) by what the corpus itself says: aliases a release
 gives in brackets or "hereinafter", abbreviations it defines (kept in the lexicon), the same
@@ -6,8 +6,8 @@ name in the same release (containment, acronyms, near spellings), spellings that
 in accents, and cross-script names that sound alike. No table of organisations: an admin
 corrects the result with `orgs.overrides.jsonl` (or `.toml`) in the corpus directory:
 
-    {"merge": ["KoreaBIO", "한국바이오협회"]}
-    {"split": ["Kanagawa Prefecture", "Kanagawa University"]}
+    {"merge": ["NovaBio", "노바바이오협회"]}
+    {"split": ["Norwick Prefecture", "Norwick University"]}
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class _Union:
 
 
 def _variants(name: str, text: str) -> list[str]:
-    """Spellings of `name` in `text` that differ only in accents ("Skane" / "Skåne")."""
+    """Spellings of `name` in `text` that differ only in accents ("Malmo" / "Malmö")."""
     def fold(s: str) -> str:
         return "".join((unicodedata.normalize("NFKD", c)[:1] or c) for c in s)
     folded, target = fold(text), fold(name)
