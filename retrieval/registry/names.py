@@ -81,7 +81,7 @@ def _abbreviates(short: str, outer: str) -> bool:
 
 
 def bracket_content(inner: str, target: Name, outer_cjk: str = "") -> None:
-    """Read the content of a bracket after a name: aliases ("MSS", "hereinafter 'X'", "이하 X",
+    """Read the content of a bracket after a name: aliases ("HBF", "hereinafter 'X'", "이하 X",
     "以下、X"), people ("이사장 홍길동", "代表者:山田 太郎"), or nothing (descriptions)."""
     for piece in re.split(r"[;；]|(?<!以下)(?<!이하)、(?!\s*[「『\"“])|,(?=\s*(?:hereinafter|이하|以下))", inner):
         piece = piece.strip(" \t*·")
@@ -226,7 +226,7 @@ def is_person(chunk: str, name: Name, next_chunk: str) -> bool:
 
 
 def title_org(chunk: str) -> tuple[str, str] | None:
-    """"Vice Minister of the Ministry of X (MSS)" -> (title, org phrase)."""
+    """"Vice Minister of the Ministry of X (MX)" -> (title, org phrase)."""
     s = chunk.strip(" \"“”")
     m = re.match(r"^((?:the\s+)?(?:[\w\-]+\s+){0,3}?" + TITLE_RE.pattern + r"(?:\s+[\w\-]+){0,2}?)\s+(?:of|at|for)\s+(.+)$",
                  s, re.I)
