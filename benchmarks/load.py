@@ -16,7 +16,7 @@ Every reply is checked: lost (none within the timeout), duplicated (more than on
 apology (the engine's error or rate-limit text), and which index version its citations come
 from: old, new, either (cites releases both hold), or mixed (never acceptable). A reply's
 version must also agree with the moment the served version changed (polled from
-`Engine.status()`): an old answer to a question sent after the swap, or a new answer that
+`engine.admin.status()`): an old answer to a question sent after the swap, or a new answer that
 arrived before it, is counted as out of order.
 """
 
@@ -114,14 +114,14 @@ class _SwapWatch:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        self.first = self.engine.status().version
+        self.first = self.engine.admin.status().version
         self._thread = threading.Thread(target=self._run, daemon=True, name="load-swap-watch")
         self._thread.start()
 
     def _run(self) -> None:
         last = self.first
         while not self._stop.wait(SWAP_POLL_S):
-            version = self.engine.status().version
+            version = self.engine.admin.status().version
             if version != last:
                 self.swaps.append((time.monotonic(), version))
                 last = version
@@ -281,7 +281,7 @@ def run_adapter(name: str, cfg: LoadConfig, work: Path, prepared: Path, versions
         "reindex_failed": clock.failed,
         "reindex_done": clock.done is not None and clock.failed is None,
         "version_before": watch.first,
-        "version_after": engine.status().version,
+        "version_after": engine.admin.status().version,
         "swaps": len(watch.swaps),
     })
     return result
