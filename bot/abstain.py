@@ -8,12 +8,16 @@ evidence: every name of the question that the corpus knows must appear in a cite
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnerbot.bot.evidence import Evidence, QuestionTerms
+from partnerbot.bot.evidence import Evidence
 from partnerbot.bot.question_kind import MUST_FIT, Kind
-from partnerbot.retrieval.search import NameForms, SearchIndex, TermStats
+from partnerbot.bot.question_terms import QuestionTerms, org_words
+from partnerbot.corpus.language.scripts import script_of
+from partnerbot.retrieval.search import SearchIndex, TermStats
+
+_SCRIPT_OF_LANG = {"en": "latin", "ko": "ko", "ja": "ja"}
 
 
 @dataclass(frozen=True)
@@ -32,17 +36,20 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     if not terms.tokens and not terms.names:  # "a", "🧬", "...": nothing the evidence could fit
         return Verdict(True, "nothing to search for in the question")
     stats = view.terms
-    unknown = {name for name, forms in terms.names if not stats.known(forms)}
+    unknown = {name for name, forms in terms.names
+               if name not in terms.fuzzy and not stats.known(forms)}
+    kinds_of_body = org_words()
     for phrase in terms.phrases:
-        if all(word in unknown for word in phrase):
+        # "Brackenfield University": the word that says which university is in no release
+        if all(word in unknown for word in phrase) or any(
+                word in unknown and word.casefold() not in kinds_of_body for word in phrase):
             return Verdict(True, f"{' '.join(phrase)!r} is not in any release")
-    forms_of = dict(terms.names)
     # The names must meet in one release (with its translation): two releases that each name
     # one party do not describe a partnership between them.
     missing_of: dict[str, str] = {}
     for doc_id in dict.fromkeys(ev.doc_id for ev in chosen):
-        group = [view.releases[d].text for d in (doc_id, view.translation_of(doc_id)) if d]
-        missing_of[doc_id] = _first_missing(terms.phrases, unknown, forms_of, group)
+        group = [d for d in (doc_id, view.translation_of(doc_id)) if d]
+        missing_of[doc_id] = _first_missing(terms, unknown, view, group)
     kept = [ev for ev in chosen if not missing_of[ev.doc_id]]
     if not kept:
         return Verdict(True, f"{missing_of[chosen[0].doc_id]!r} is not in the cited releases")
@@ -55,13 +62,21 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     return Verdict(False, "", tuple(kept))
 
 
-def _first_missing(phrases: Sequence[tuple[str, ...]], unknown: set[str],
-                   forms_of: Mapping[str, Sequence[str]], texts: Sequence[str]) -> str:
-    """The first name phrase none of whose known words `texts` mention ('' if all are)."""
-    for phrase in phrases:
+def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,
+                   doc_ids: Sequence[str]) -> str:
+    """The first name phrase none of whose known words the releases `doc_ids` mention ('' if
+    all are). A name the corpus spells only in scripts these releases are not written in
+    (`Osaka` for a Japanese release writing 大阪) cannot be checked there, so it is not
+    counted missing: the releases' other names and the retrieval decide."""
+    texts = [view.releases[d].text for d in doc_ids]
+    scripts = {_SCRIPT_OF_LANG.get(view.releases[d].lang, "latin") for d in doc_ids}
+    forms_of = dict(terms.names)
+    for phrase in terms.phrases:
         known = [w for w in phrase if w not in unknown]
         # one thing named in several words ("LegoChem Biosciences"): any known word will do
-        if known and not any(NameForms.mentions(t, forms_of[w]) for w in known for t in texts):
+        if not known or any(terms.mentioned(w, t, view) for w in known for t in texts):
+            continue
+        if {script_of(f) for w in known for f in forms_of.get(w, (w,))} & scripts:
             return " ".join(phrase)
     return ""
 

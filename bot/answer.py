@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from partnerbot.bot import abstain
-from partnerbot.bot.evidence import Evidence, QuestionTerms, score_sentences, select
+from partnerbot.bot.evidence import Evidence, quotes, score_sentences, select
 from partnerbot.bot.messages import message
 from partnerbot.bot.question_kind import Kind, question_kind
+from partnerbot.bot.question_terms import QuestionTerms
+from partnerbot.bot.slots import localise
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.search import Hit, QueryVectors, SearchIndex
@@ -34,14 +36,15 @@ def answer_question(text: str, lang: str, view: SearchIndex, log_questions: bool
     retrieved = _distinct_releases(ranked)
     terms = QuestionTerms.of(text, q, view)
     kind = question_kind(text)
-    chosen = select(score_sentences(hits, view, terms, kind, q), kind)
+    chosen = select(score_sentences(hits, view, terms, kind, q, text), kind)
     verdict = abstain.decide(terms, kind, chosen, view)
     if verdict.abstain:
         # the reason quotes the question's words
         log.info("abstaining: %s", verdict.reason if log_questions
                  else "(reason withheld: log_questions is off)")
         return abstention(view, retrieved, lang)
-    chosen = _prefer_question_language(view, list(verdict.evidence), hits, lang, terms, kind, q)
+    chosen = quotes(verdict.evidence, kind)
+    chosen = _prefer_question_language(view, chosen, hits, lang, terms, kind, q, text)
     return _compose(chosen, view.releases, retrieved, lang)
 
 
@@ -56,7 +59,7 @@ def abstention(view: SearchIndex, retrieved: Sequence[str], lang: str) -> Answer
 
 def _prefer_question_language(view: SearchIndex, chosen: list[Evidence], hits: list[Hit],
                               lang: str, terms: QuestionTerms, kind: Kind,
-                              query: QueryVectors) -> list[Evidence]:
+                              query: QueryVectors, question: str) -> list[Evidence]:
     """When the best evidence is in another language but its release has a translation in
     the question's language, quote the aligned sentence of the translation first."""
     best = chosen[0]
@@ -71,11 +74,12 @@ def _prefer_question_language(view: SearchIndex, chosen: list[Evidence], hits: l
                  for i, p in enumerate(aligned)]
     # scoring expands to the partner's own translation link (the release we came from);
     # only sentences of the question-language version are wanted here
-    candidates = [ev for ev in score_sentences(fake_hits, view, terms, kind, query)
+    candidates = [ev for ev in score_sentences(fake_hits, view, terms, kind, query, question)
                   if ev.doc_id == partner_id]
     if not candidates:
         return chosen
-    return [candidates[0], *[ev for ev in chosen if ev.text != candidates[0].text]][:3]
+    # the question-language version leads; the original follows as the second quote
+    return [candidates[0], best]
 
 
 def _distinct_releases(hits: Sequence[Hit]) -> list[str]:
@@ -97,16 +101,21 @@ def citation(n: int, release: Release) -> Citation:
 def _compose(chosen: Sequence[Evidence], releases: Mapping[str, Release],
              retrieved: Sequence[str], lang: str) -> Answer:
     numbers: dict[str, int] = {}
-    quotes: list[Quote] = []
+    shown: list[Quote] = []
     for ev in chosen:
         n = numbers.setdefault(ev.doc_id, len(numbers) + 1)
-        quotes.append(Quote(n=n, text=ev.text, doc_id=ev.doc_id, start=ev.start, end=ev.end))
+        shown.append(Quote(n=n, text=ev.text, doc_id=ev.doc_id, start=ev.start, end=ev.end,
+                           span=ev.span))
     # a quoted release's translation is listed too, so both versions are at hand
     for doc_id in list(numbers):
         partner = releases[doc_id].translation_of
         if partner and partner in releases and partner not in numbers:
             numbers[partner] = len(numbers) + 1
     citations = tuple(citation(n, releases[d]) for d, n in numbers.items())
+    lead = chosen[0]
+    span = None
+    if lead.span is not None and lead.span_info is not None:
+        span = localise(lead.span_info, lead.text[lead.span[0]:lead.span[1]], lang)
     return Answer(kind="answer", text=message("answer_lead", lang), lang=lang,
-                  quotes=tuple(quotes), citations=citations, retrieved=tuple(retrieved),
-                  sources_heading=message("sources", lang))
+                  quotes=tuple(shown), citations=citations, retrieved=tuple(retrieved),
+                  sources_heading=message("sources", lang), answer_span=span)

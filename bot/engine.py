@@ -58,7 +58,7 @@ class Engine:
         key = (view.version, lang)
         found = self._examples.get(key)
         if found is None:  # scans every release: once per index version and language
-            found = tuple(examples(view.releases.values(), lang, view.names))  # type: ignore[arg-type]
+            found = tuple(examples(view.releases.values(), lang, view.names))
             self._examples[key] = found
         return Answer(kind="help", text=message("help", lang), lang=lang, examples=found,
                       index_version=view.version)

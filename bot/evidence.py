@@ -13,15 +13,32 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from partnerbot.bot.question_kind import MUST_FIT, Kind, fits
-from partnerbot.retrieval.lexicon import strip_particle
+from partnerbot.bot.question_terms import QuestionTerms
+from partnerbot.bot.slots import Span, asks_for_title, find_span
 from partnerbot.retrieval.search import Hit, NameForms, Passage, QueryVectors, SearchIndex
 
 MAX_QUOTE_CHARS = 700
 PASSAGES_CONSIDERED = 8
 RELEASES_EXPANDED = 3
 UNRETRIEVED_PRIOR = 0.9
-SEMANTIC_WEIGHT = 1.0
 LEAD_RATIO = 0.75
+SECOND_RATIO = 0.8
+ALTERNATIVE_RATIO = 0.93
+# sentence score: what each part weighs (see score_sentences)
+SEMANTIC_WEIGHT = 1.2
+PRIOR_WEIGHT = 0.6
+OVERLAP_WEIGHT = 0.6
+COVERAGE_WEIGHT = 0.4
+SPAN_BONUS = 0.8
+FIT_BONUS = 0.2
+SLOT_PENALTY = 0.5
+SHORT_PENALTY = 0.4
+REMARK_PENALTY = 0.35
+# the release the retrievers rank first is most likely the one asked about: sentences are
+# chosen inside it unless another release's sentence is clearly better
+RELEASE_BONUS = (0.6, 0.25, 0.1)
+SPAN_KINDS = frozenset({Kind.WHEN, Kind.AMOUNT, Kind.COUNT, Kind.DURATION, Kind.WHO,
+                        Kind.WHERE})
 
 
 @dataclass(frozen=True)
@@ -35,65 +52,8 @@ class Evidence:
     fits_kind: bool
     name_coverage: float
     similarity: float = 0.0  # cosine to the question, by the sentence embedder
-
-
-@dataclass(frozen=True)
-class QuestionTerms:
-    """The question, tokenised once: its words, its names and each name's forms."""
-
-    tokens: frozenset[str]
-    expansion_tokens: frozenset[str]
-    names: tuple[tuple[str, tuple[str, ...]], ...]  # (name, forms in any script)
-    # runs of names written together ("Narita Airport"): the question names one thing
-    phrases: tuple[tuple[str, ...], ...] = ()
-
-    @classmethod
-    def of(cls, question: str, query: QueryVectors, view: SearchIndex) -> QuestionTerms:
-        exp: set[str] = set()
-        for term in query.expansion:
-            exp.update(view.terms.tokens(term))
-        names = tuple((n, forms) for n in dict.fromkeys(NameForms.names_in(question))
-                      for forms in [tuple(view.names.forms_of(n))] if is_entity(n, forms))
-        entity = {n for n, _ in names}
-        phrases: list[tuple[str, ...]] = []
-        for run in NameForms.name_runs(question):
-            kept = tuple(w for w in run if w in entity)
-            if kept:
-                phrases.append(kept)
-        return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
-                   expansion_tokens=frozenset(exp),
-                   names=names, phrases=tuple(phrases))
-
-
-_KO_QUESTION_WORDS = frozenset(
-    "누구 누가 무엇 뭐 무슨 언제 어디 어느 어떤 어떻게 얼마 얼마나 몇 왜 것 것은 무엇인가요 누구인가요 "
-    "어디인가요 언제인가요 있나요 했나요 됐나요 되나요 인가요 입니까 있습니까 했습니까".split())
-_KO_QUESTION_STEMS = ("무엇", "누구", "언제", "어디", "어떻", "얼마", "무슨", "어느")
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
-
-
-def content_words(question: str) -> str:
-    """The question without Korean particles, endings and question words, which would
-    otherwise weigh as much as the names and nouns in word overlap ("누구인가요" is four
-    bigrams that no answer contains)."""
-    def clean(m: re.Match[str]) -> str:
-        word = strip_particle(m.group(0))
-        if word in _KO_QUESTION_WORDS or m.group(0).startswith(_KO_QUESTION_STEMS):
-            return ""
-        return word
-
-    return _HANGUL_WORD.sub(clean, question)
-
-
-def is_latin(text: str) -> bool:
-    return any("a" <= ch.lower() <= "z" for ch in text) and not any(ord(ch) > 0x2000 for ch in text)
-
-
-def is_entity(name: str, forms: Sequence[str]) -> bool:
-    """A Latin-script name, or a Korean/Japanese word the corpus spells in Latin script too.
-    Other Korean words can't be told apart from common nouns ("효력", "주제"), so they
-    count only through word overlap."""
-    return is_latin(name) or any(is_latin(f) for f in forms)
+    span: tuple[int, int] | None = None  # the answering part of `text`, if the kind has one
+    span_info: Span | None = None
 
 
 def _trim(text: str, terms: QuestionTerms) -> tuple[int, int]:
@@ -157,11 +117,25 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Callable[[str], Sequenc
     return list(out.values())
 
 
+_SPEECH = re.compile(
+    r"[\"“”「」『』]\s*.{12,}\s*[\"“”「」『』]|\b(said|says|added|noted|commented|stated|remarked)\b|"
+    r"(말했다|강조했다|덧붙였다|전했다|소감을|と述べ|と語っ|とコメント)", re.I)
+_LIST = re.compile(r"[^,、·;]+[,、·;][^,、·;]+(?:[,、·;]|\band\b|\bor\b|및|와|과|や|と)[^,、·;]+")
+_CAPTION = re.compile(r"^\s*(\||\[?사진|\(사진|photo\b|写真|▲|△)", re.I)
+
+
+def _is_remark(sentence: str) -> bool:
+    """A quoted remark ("we are delighted…", said the chairman): rarely the fact asked for."""
+    return bool(_SPEECH.search(sentence))
+
+
 def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms, kind: Kind,
-                    query: QueryVectors | None = None) -> list[Evidence]:
+                    query: QueryVectors | None = None, question: str = "") -> list[Evidence]:
     """Score every candidate sentence. The question's sentence similarities (by the index's
-    cross-lingual sentence embedder) are what rank sentences of a release in another
-    language, where shared words are rare."""
+    sentence embedder, e5) rank sentences of a release in any language, where shared words
+    are rare; they are spread over the candidates (e5's cosines crowd a narrow band), then
+    mixed with retrieval rank, word and name overlap, and whether the sentence holds what the
+    question asks for (a date, a sum, a person, a place)."""
     if not hits:
         return []
     releases = view.releases
@@ -170,10 +144,28 @@ def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms
     candidates = candidate_passages(hits, view.passages_of, translations)
     sims = (view.sentence_similarities([p for p, _, _ in candidates], query)
             if query is not None else {})
-    top_sim = max(sims.values(), default=0.0) or 1.0
+    low, high = min(sims.values(), default=0.0), max(sims.values(), default=0.0)
+    spread = (high - low) if high - low > 1e-6 else 1.0
+    # each release's own spread too: "which sentence of this release" is what e5 answers
+    # best (its cosines also favour some languages over others, whatever the sentence says)
+    by_release: dict[str, list[float]] = {}
+    for passage, _, _ in candidates:
+        by_release.setdefault(passage.doc_id, []).extend(
+            sims.get((passage.id, j), low) for j in range(len(passage.sentences)))
+    local = {d: (min(v), (max(v) - min(v)) or 1.0) for d, v in by_release.items()}
     idf = view.terms.idf
     token_set = view.terms.token_set
     q_weight = sum(idf(t) for t in terms.tokens) or 1.0
+    release_rank: dict[str, int] = {}
+    for hit in hits:
+        release_rank.setdefault(hit.passage.doc_id, len(release_rank))
+    for doc_id, partner in translations.items():  # a translation ranks with its original
+        if doc_id in release_rank:
+            release_rank[partner] = min(release_rank[doc_id], release_rank.get(partner, 99))
+    hints = (*query.expansion, *question.split()) if query is not None else ()
+    asks_title = kind is Kind.WHO and asks_for_title(question)
+    asks_remark = bool(re.search(r"\b(say|said|says|remark|comment)|말했|발언|述べ|語っ|コメント",
+                                 question, re.I))
     out: list[Evidence] = []
     seen: set[str] = set()
     for passage, prior, rank in candidates:
@@ -190,41 +182,76 @@ def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms
             overlap = max(sum(idf(t) for t in toks & wanted) / q_weight, 0.5 * passage_overlap)
             coverage = max(_coverage(sentence, terms), 0.5 * passage_coverage)
             fit = fits(kind, sentence)
-            sim = sims.get((passage.id, j), 0.0)
-            score = prior + SEMANTIC_WEIGHT * max(sim, 0.0) / top_sim + 0.8 * min(overlap, 1.0) \
-                + 0.4 * coverage
-            if kind is not Kind.OTHER:
-                score += 0.5 if fit else -0.5
-            if len(sentence) < 25 and not fit:
-                score -= 0.3
-            if norm == " ".join(release.title.split()):  # the headline again: says little
-                score -= 0.3
             a, b = _trim(sentence, terms)
+            text = sentence[a:b]
+            span = find_span(kind, text, question, hints) if kind in SPAN_KINDS else None
+            sim = sims.get((passage.id, j), low)
+            rank_of_release = release_rank.get(passage.doc_id, len(RELEASE_BONUS))
+            r_low, r_spread = local[passage.doc_id]
+            semantic = 0.5 * (sim - low) / spread + 0.5 * (sim - r_low) / r_spread
+            score = (SEMANTIC_WEIGHT * semantic + PRIOR_WEIGHT * prior
+                     + (RELEASE_BONUS[rank_of_release] if rank_of_release < len(RELEASE_BONUS)
+                        else 0.0)
+                     + OVERLAP_WEIGHT * min(overlap, 1.0) + COVERAGE_WEIGHT * coverage)
+            if kind in SPAN_KINDS:
+                if span is not None and span.quality > 0:
+                    score += SPAN_BONUS * (0.0, 0.6, 1.0)[span.quality]
+                elif kind is Kind.WHO and not asks_title:
+                    pass  # "who founded it?" may be answered by an organisation
+                else:  # nothing of the kind, or only a duration for "how many companies"
+                    score += FIT_BONUS if fit and span is None else -SLOT_PENALTY
+            elif kind is Kind.LIST:  # "which fields": a sentence listing several things
+                score += FIT_BONUS if _LIST.search(text) else 0.0
+            elif kind is not Kind.OTHER:
+                score += FIT_BONUS if fit else -SLOT_PENALTY
+            if len(sentence) < 25 and not span:
+                score -= SHORT_PENALTY
+            if _CAPTION.search(sentence) or norm == " ".join(release.title.split()):
+                score -= SHORT_PENALTY  # a photo caption, or the headline again: says little
+            if not asks_remark and _is_remark(sentence):
+                score -= REMARK_PENALTY
             out.append(Evidence(doc_id=passage.doc_id, start=s + a, end=s + b,
-                                text=sentence[a:b], score=score, passage_rank=rank,
-                                fits_kind=fit, name_coverage=coverage, similarity=sim))
+                                text=text, score=score, passage_rank=rank,
+                                fits_kind=fit or span is not None, name_coverage=coverage,
+                                similarity=sim,
+                                span=(span.start, span.end) if span else None,
+                                span_info=span))
     out.sort(key=lambda ev: -ev.score)
     return out
 
 
-def select(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
-    """The best sentence, plus up to two nearly as good ones (a lower bar for lists). For a "when"
-    or "how many" question the lead must hold a date or a number: the best such sentence
-    leads when it is nearly as good as the overall best."""
+def select(evidence: Sequence[Evidence], kind: Kind, limit: int = 12) -> list[Evidence]:
+    """The candidates for quoting, lead first. A question that asks for a date, a sum, a
+    count, a person or a place wants a lead that holds one: the best such sentence leads when
+    it is nearly as good as the overall best. Abstention then keeps those from releases naming
+    the question's parties, and `quotes` picks what is shown."""
     if not evidence:
         return []
     best = evidence[0]
+    if kind in SPAN_KINDS and best.span is None:
+        spanned = next((ev for ev in evidence if ev.span is not None), None)
+        if spanned is not None and spanned.score >= LEAD_RATIO * best.score:
+            best = spanned
     if kind in MUST_FIT and not best.fits_kind:
         fitting = next((ev for ev in evidence if ev.fits_kind), None)
         if fitting is not None and fitting.score >= LEAD_RATIO * best.score:
             best = fitting
-    limit = 3  # one to three sentences: evidence, not the whole release
-    ratio = 0.7 if kind is Kind.LIST else 0.8
-    chosen = [best]
-    for ev in evidence:
-        if len(chosen) >= limit:
-            break
-        if ev is not best and ev.score >= ratio * best.score \
-                and (ev.fits_kind or not best.fits_kind):
-            chosen.append(ev)
+    return [best, *[ev for ev in evidence if ev is not best]][:limit]
+
+
+def quotes(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
+    """One quote, two at most: the second only when it adds to the answer (the rest of a
+    list, nearly as relevant as the first). No chairman's remarks, no scenery."""
+    if not evidence:
+        return []
+    lead = evidence[0]
+    chosen = [lead]
+    if kind is Kind.LIST:
+        second = next((ev for ev in evidence[1:] if ev.score >= SECOND_RATIO * lead.score
+                       and ev.doc_id == lead.doc_id), None)
+    else:  # a second answer nearly as likely as the first (often the other release's)
+        second = next((ev for ev in evidence[1:] if ev.score >= ALTERNATIVE_RATIO * lead.score
+                       and (kind not in SPAN_KINDS or ev.span is not None)), None)
+    if second is not None:
+        chosen.append(second)
     return chosen

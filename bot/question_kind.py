@@ -13,6 +13,7 @@ class Kind(Enum):
     WHEN = "when"
     AMOUNT = "amount"  # a sum of money: a count alone ("six months") does not answer it
     COUNT = "count"
+    DURATION = "duration"  # how long an agreement runs: "two years", "2030년 3월까지"
     WHO = "who"
     WHERE = "where"
     LIST = "list"
@@ -20,8 +21,11 @@ class Kind(Enum):
 
 
 _CUES: list[tuple[Kind, re.Pattern[str]]] = [
-    # durations first: "몇 년 동안" / "how many years" ask for a number, not a date
-    (Kind.COUNT, re.compile(r"몇\s?(년|개월|달)\s?(동안|간)|how many (years|months)|何年間", re.I)),
+    # durations first: "몇 년 동안" / "how many years" / "언제까지" ask for a span of time
+    (Kind.DURATION, re.compile(
+        r"몇\s?(년|개월|달)\s?(동안|간)?|how many (years|months)|何年間|"
+        r"\bhow long\b(?! ago)|\b(until|till) when\b|\bvalid(ity)?\b|\bduration\b|"
+        r"\bterm of\b|(유효)?기간|언제까지|얼마\s?동안|(有効)?期間|いつまで", re.I)),
     (Kind.LIST, re.compile(
         r"\b(which (organi[sz]ations|partners|companies|institutions|areas|fields)|list|"
         r"what (areas|fields|partners|programs))\b|어떤 (기관|분야|협력|파트너)들?|목록|분야는|"
@@ -33,23 +37,27 @@ _CUES: list[tuple[Kind, re.Pattern[str]]] = [
         r"\b(how much (money|funding|investment|capital|budget)|how much\b.*\b(fund|invest|pay|"
         r"spen[dt]|cost|raise|commit|grant|budget|worth)\w*|(what|which) (amount|sum)|"
         r"(amount|size|value) of (the )?(funding|investment|budget|grant|deal|contract)|"
-        r"in (won|dollars|yen|euros?|krw|usd|jpy|eur)\b)|"
+        r"in (won|dollars|yen|euros?|krw|usd|jpy|eur)\b|how much\b(?!\s+(time|longer))|"
+        r"how many (euros?|dollars?|won|yen|pounds?)\b|money)|얼마(?!나)|비용|기금|구축비|연구비|"
         r"(투자|지원|예산|자금|펀드|계약|사업)\S{0,3}\s?(금액|액수|규모|얼마)|얼마를?\s?(투자|지원|출자)|"
         r"(금액|액수|예산)[은는이가]|원화로|いくら|金額|予算|投資額|資金", re.I)),
     (Kind.COUNT, re.compile(
         r"\b(how (many|much|long|large|big)|number of|amount|worth|revenue|size)\b|"
         r"몇|얼마|규모|금액|액수|매출|개수|いくつ|いくら|何社|何人|何件|規模|金額", re.I)),
-    (Kind.WHO, re.compile(r"\b(who|whom|whose|which (company|organi[sz]ation|agency|firm))\b|"
+    (Kind.WHO, re.compile(r"\b(who|whom|whose|which (company|organi[sz]ation|agency|firm)|"
+                          r"name of|what('s| is) the name)\b|이름|성함|名前|"
                           r"누구|누가|어느 (회사|기관|기업)|어떤 (회사|기관|기업)|(기관|기업|회사|단체|인물)[은는이가]?\s*\??\s*$|"
                           r"誰|どなた|どの(会社|企業|機関)",
                           re.I)),
-    (Kind.WHERE, re.compile(r"\b(where|what (city|place|venue|location))\b|어디|장소|위치|どこ|場所",
+    (Kind.WHERE, re.compile(r"\b(where|what (city|place|venue|location|event)|(which|what) "
+                            r"(event|venue|forum|conference|fair|exhibition))\b|어디|장소|위치|"
+                            r"(어떤|무슨|어느) (행사|자리|회의|포럼)|행사에서|どこ|場所|会場|どの(イベント|会議)",
                             re.I)),
 ]
 
 
 # kinds whose answer must literally hold a date, a sum or a number
-MUST_FIT = frozenset({Kind.WHEN, Kind.AMOUNT, Kind.COUNT})
+MUST_FIT = frozenset({Kind.WHEN, Kind.AMOUNT, Kind.COUNT, Kind.DURATION})
 
 
 def question_kind(text: str) -> Kind:
@@ -77,6 +85,13 @@ _MONEY = re.compile(
     r"(?:won|krw|usd|jpy|eur|gbp|dollars?|euros?|yen|pounds?)\b|"
     r"\d[\d,.]*\s*(?:천|만|억|조)?\s?(?:원|달러|유로|엔)|\d[\d,.]*\s*(?:万|億|兆)?\s?(?:円|ドル|ユーロ|ウォン)",
     re.I)
+DURATION = re.compile(
+    r"\b(?:for|of|over)\s+(?:a\s+(?:term|period)\s+of\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten)\s+(?:more\s+)?(?:years?|months?)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten)[- ](?:years?|months?)\b|\b(?:until|through|till|to)\s+(?:the\s+end\s+of\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d\d\b|"
+    r"(?:19|20)\d\d\s*년(?:\s*\d{1,2}\s*월)?\s*까지|\d+\s*(?:년|개월)\s*(?:간|동안)?|"
+    r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?\s*まで|\d+\s*(?:年間|か月|ヶ月|カ月)|\d+\s*年(?!\s*\d)", re.I)
 _PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔|에서|で", re.I)
 
 
@@ -88,6 +103,8 @@ def fits(kind: Kind, sentence: str) -> bool:
         return bool(_MONEY.search(sentence))
     if kind is Kind.COUNT:  # a quantity, not the digits of a date
         return bool(_NUMBER.search(_DATE.sub(" ", sentence)))
+    if kind is Kind.DURATION:
+        return bool(DURATION.search(sentence))
     if kind is Kind.WHO:
         return bool(_NAME.search(sentence))
     if kind is Kind.WHERE:

@@ -62,6 +62,7 @@ class Quote:
     doc_id: str
     start: int
     end: int
+    span: tuple[int, int] | None = None  # the answering part of `text`, highlighted
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class Answer:
     index_version: str | None = None
     latency_ms: float = 0.0
     examples: tuple[str, ...] = ()
+    # the answer first: the lead quote's answering span, in the asker's conventions for a
+    # date (`2020년 9월 18일`), otherwise as written; None when the question has no such slot
+    answer_span: str | None = None
 
     @property
     def abstained(self) -> bool:
@@ -92,8 +96,9 @@ class Answer:
         return next((c for c in self.citations if c.n == n), None)
 
     def to_plain_text(self) -> str:
-        """The full reply as plain text: lead, quoted evidence, numbered sources."""
-        lines = [self.text]
+        """The full reply as plain text: the answer (or the lead), quoted evidence, numbered
+        sources."""
+        lines = [self.answer_span if self.answer_span else self.text]
         for q in self.quotes:
             lines.append(f'  "{q.text}" [{q.n}]')
         for ex in self.examples:
@@ -118,6 +123,9 @@ class Answer:
                  "source": c.source, "quote": " … ".join(quotes_by_n.get(c.n, []))}
                 for c in self.citations
             ],
+            "answer_span": self.answer_span,
+            "quotes": [{"n": q.n, "doc_id": q.doc_id, "text": q.text,
+                        "span": list(q.span) if q.span else None} for q in self.quotes],
             "retrieved": list(self.retrieved),
             "latency_ms": round(self.latency_ms, 2),
             "index_version": self.index_version,

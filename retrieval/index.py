@@ -14,6 +14,7 @@ from partnerbot.retrieval.layout import (
     IndexError_,
     IndexMismatch,
     IndexMissing,
+    IndexStale,
     build_lock,
     current_version,
 )
@@ -21,5 +22,5 @@ from partnerbot.retrieval.layout import slug as _slug
 from partnerbot.retrieval.load import LoadedIndex, load_index
 
 __all__ = ["FORMAT_VERSION", "KEEP_VERSIONS", "IndexBusy", "IndexCorrupt", "IndexError_",
-           "IndexMismatch", "IndexMissing", "LoadedIndex", "_slug", "build_index", "build_lock",
+           "IndexMismatch", "IndexMissing", "IndexStale", "LoadedIndex", "_slug", "build_index", "build_lock",
            "current_version", "load_index"]

@@ -38,6 +38,11 @@ class IndexMismatch(IndexError_):
     pass
 
 
+class IndexStale(IndexMismatch):
+    """Built by an older partnerbot whose parts this one can rebuild from the corpus cheaply
+    (the embedding cache keeps the passage vectors): opening the index builds a new version."""
+
+
 class IndexCorrupt(IndexError_):
     pass
 

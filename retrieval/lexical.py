@@ -37,6 +37,10 @@ class LexicalIndex(Protocol):
         """How rare the token is across passages: weighs word overlap in evidence scoring."""
         ...
 
+    def doc_freq(self, token: str) -> int:
+        """How many passages hold the token: tells a name (few) from a term (many)."""
+        ...
+
     def save(self, directory: Path) -> None: ...
 
     @property
@@ -81,6 +85,9 @@ class BM25Index:
 
     def has_token(self, token: str) -> bool:
         return token in self._vocab
+
+    def doc_freq(self, token: str) -> int:
+        return self._df.get(token, 0)
 
     def idf(self, token: str) -> float:
         """Inverse document frequency over passages; unseen tokens weigh the most."""

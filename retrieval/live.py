@@ -15,7 +15,7 @@ from pathlib import Path
 from partnerbot.corpus.reader import CorpusError
 from partnerbot.retrieval.build import build_index
 from partnerbot.retrieval.embedders.base import Embedder
-from partnerbot.retrieval.layout import IndexCorrupt, IndexMissing, current_version
+from partnerbot.retrieval.layout import IndexCorrupt, IndexMissing, IndexStale, current_version
 from partnerbot.retrieval.load import load_index
 from partnerbot.retrieval.search import SearchIndex
 from partnerbot.retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
@@ -56,7 +56,7 @@ class LiveIndex:
         embs = list(embedders)
         try:
             index = load_index(index_dir, embs)
-        except IndexMissing:
+        except (IndexMissing, IndexStale):
             build_index(corpus_dir, index_dir, embs, progress=progress)
             index = load_index(index_dir, embs)
         except IndexCorrupt as exc:

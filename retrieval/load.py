@@ -17,6 +17,7 @@ from partnerbot.retrieval.layout import (
     IndexCorrupt,
     IndexMismatch,
     IndexMissing,
+    IndexStale,
     current_version,
     read_jsonl,
     slug,
@@ -132,6 +133,9 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     dims = {e.name: e.dim for e in embedders}
     part.check("manifest.json", sentence_embedder in dims,
                f"unknown sentence embedder {sentence_embedder[:40]!r}")
+    if embedders and sentence_embedder != embedders[0].name:
+        raise IndexStale(f"index in {index_dir} ranks sentences with {sentence_embedder}, this "
+                         f"partnerbot with {embedders[0].name}: run `partnerbot index`")
     sentence_vectors = part.read(
         "sentences.npy", lambda f: np.load(f, mmap_mode="r", allow_pickle=False))  # paged in
     n_sentences = sum(len(p.sentences) for p in passages)

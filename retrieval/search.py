@@ -38,6 +38,10 @@ class TermStats:
     def idf(self, token: str) -> float:
         return self._bm25.idf(token)
 
+    def doc_freq(self, token: str) -> int:
+        """How many passages hold the token."""
+        return self._bm25.doc_freq(token)
+
     def has_token(self, token: str) -> bool:
         return self._bm25.has_token(token)
 

@@ -8,8 +8,9 @@ import pytest
 
 from partnerbot.bot import abstain
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.evidence import Evidence, QuestionTerms
+from partnerbot.bot.evidence import Evidence
 from partnerbot.bot.question_kind import Kind, fits, question_kind
+from partnerbot.bot.question_terms import QuestionTerms
 from partnerbot.retrieval.search import QueryVectors, SearchIndex
 
 

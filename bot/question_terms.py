@@ -1,0 +1,171 @@
+"""What a question names: its words, and the parties it asks about, in any script.
+
+Two kinds of names. Latin-script names (and Korean or Japanese words the corpus also spells
+in Latin letters) have forms in every script the corpus gives. Korean and Japanese words the
+corpus holds but rarely (an institute, a city's agency: few passages mention them, unlike
+"협약" or "覚書") are names too; they are matched by their character bigrams, so that a short
+form (`오송재단`) finds the long one it abbreviates (`오송첨단의료산업진흥재단`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from partnerbot.corpus.language.korean import QUESTION_STEMS, QUESTION_WORDS, strip_particle
+from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA, script_of
+from partnerbot.retrieval.search import NameForms, QueryVectors, SearchIndex
+
+# a Korean or Japanese word is a party when its rarest bigram is in at most this share of
+# passages (and at most RARE_MIN passages in a small corpus)
+RARE_SHARE = 0.04
+RARE_MIN = 4
+BIGRAM_COVER = 0.6  # share of a word's bigrams a text must hold to mention it
+
+_KO_QUESTION_STEMS = (*QUESTION_STEMS, "알려")
+_HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
+_CJK_RUN = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}{HAN_UNIFIED}々]{{2,}}")
+_KATAKANA_NAME = re.compile(f"[{KATAKANA}]{{3,}}")
+_HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = (files("partnerbot.bot") / "data" / name).read_text(encoding="utf-8")
+    return frozenset(w.strip().casefold() for line in text.splitlines()
+                     if not line.startswith("#") for w in line.split(";") if w.strip())
+
+
+@cache
+def general_terms() -> frozenset[str]:
+    """Words that look like names in a question but name no party (CEO, MOU, R&D): general
+    vocabulary, kept as data (`bot/data/general_terms.txt`)."""
+    return _word_list("general_terms.txt")
+
+
+@cache
+def org_words() -> frozenset[str]:
+    """Words naming a kind of body (university, institute): `bot/data/org_words.txt`."""
+    return _word_list("org_words.txt")
+
+
+@cache
+def body_suffixes() -> tuple[str, ...]:
+    """Endings of Korean and Japanese names of bodies and places (재단, 研究所, 県)."""
+    return tuple(sorted(_word_list("body_suffixes.txt"), key=len, reverse=True))
+
+
+def name_like(word: str) -> bool:
+    """A Korean or Japanese word that reads as the name of a body or place: it ends like one
+    (`극지연구소`, `大阪府`) or it is a katakana name (`マラガ`). Other words are as likely
+    to be common nouns or verbs ("중요하다고"), which releases in other words need not use."""
+    if _KATAKANA_NAME.fullmatch(word.replace("・", "").replace("ー", "ー")):
+        return True
+    return any(word.endswith(s) and len(word) > len(s) for s in body_suffixes())
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The question, tokenised once: its words, its names and each name's forms."""
+
+    tokens: frozenset[str]
+    expansion_tokens: frozenset[str]
+    names: tuple[tuple[str, tuple[str, ...]], ...]  # (name, forms in any script)
+    # runs of names written together ("Narita Airport"): the question names one thing
+    phrases: tuple[tuple[str, ...], ...] = ()
+    # Korean/Japanese names matched by their bigrams (see the module docstring)
+    fuzzy: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str, query: QueryVectors, view: SearchIndex) -> QuestionTerms:
+        exp: set[str] = set()
+        for term in query.expansion:
+            exp.update(view.terms.tokens(term))
+        general = general_terms()
+        runs = [[part for w in run for part in _split(w) if part.casefold() not in general]
+                for run in NameForms.name_runs(question)]
+        names: dict[str, tuple[str, ...]] = {}
+        for run in runs:
+            for n in run:
+                forms = tuple(view.names.forms_of(n))
+                if is_entity(n, forms):
+                    names.setdefault(n, forms)
+        phrases = [tuple(w for w in run if w in names) for run in runs]
+        fuzzy: set[str] = set()
+        for word in _cjk_words(question):
+            if (word in names or word.casefold() in general or not name_like(word)
+                    or not rare_in_corpus(word, view)):
+                continue
+            names[word] = (word, *[f for f in view.names.forms_of(word) if f != word])
+            fuzzy.add(word)
+            phrases.append((word,))
+        return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
+                   expansion_tokens=frozenset(exp), names=tuple(names.items()),
+                   phrases=tuple(p for p in dict.fromkeys(phrases) if p),
+                   fuzzy=frozenset(fuzzy))
+
+    def mentioned(self, name: str, text: str, view: SearchIndex) -> bool:
+        """Does `text` name `name` in one of its forms (or, for a Korean or Japanese word,
+        hold most of its bigrams)?"""
+        forms = dict(self.names).get(name, (name,))
+        if NameForms.mentions(text, forms):
+            return True
+        if name in self.fuzzy:
+            grams = view.terms.tokens(name)
+            have = view.terms.token_set(text)
+            return bool(grams) and sum(g in have for g in grams) >= BIGRAM_COVER * len(grams)
+        return False
+
+
+def _split(name: str) -> list[str]:
+    """"Massachusetts-Lombardia" names two parties; "K-Bio" and "LINK-J" name one."""
+    m = _HYPHENATED.match(name)
+    return [m.group(1), m.group(2)] if m else [name]
+
+
+def _cjk_words(question: str) -> list[str]:
+    out: list[str] = []
+    for m in _CJK_RUN.finditer(question):
+        word = m.group(0)
+        if _HANGUL_WORD.fullmatch(word):
+            word = strip_particle(word)
+            if word in QUESTION_WORDS or word.startswith(_KO_QUESTION_STEMS):
+                continue
+        word = word.strip("・ー")
+        if len(word) >= 2:
+            out.append(word)
+    return out
+
+
+def rare_in_corpus(word: str, view: SearchIndex) -> bool:
+    """A word the corpus holds (most of its bigrams), in few passages: a name, not a term."""
+    grams = view.terms.tokens(word)
+    known = [g for g in grams if view.terms.has_token(g)]
+    if not grams or len(known) < BIGRAM_COVER * len(grams):
+        return False
+    limit = max(RARE_MIN, RARE_SHARE * view.passage_count)
+    return min(view.terms.doc_freq(g) for g in known) <= limit
+
+
+def content_words(question: str) -> str:
+    """The question without Korean particles, endings and question words, which would
+    otherwise weigh as much as the names and nouns in word overlap ("누구인가요" is four
+    bigrams that no answer contains)."""
+    def clean(m: re.Match[str]) -> str:
+        word = strip_particle(m.group(0))
+        if word in QUESTION_WORDS or m.group(0).startswith(_KO_QUESTION_STEMS):
+            return ""
+        return word
+
+    return _HANGUL_WORD.sub(clean, question)
+
+
+def is_latin(text: str) -> bool:
+    return script_of(text) == "latin"
+
+
+def is_entity(name: str, forms: Sequence[str]) -> bool:
+    """A Latin-script name, or a Korean/Japanese word the corpus spells in Latin script too."""
+    return is_latin(name) or any(is_latin(f) for f in forms)

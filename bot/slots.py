@@ -1,0 +1,261 @@
+"""What a sentence offers for the question's kind, as a span: a date, a sum, a count, a
+person, a place.
+
+The answer span leads the reply ("the answer first"), and is highlighted in the quote, so it
+must be a verbatim part of the sentence; `localise` may rewrite a date in the asker's
+conventions, adding nothing the span does not say (no year for a year-less date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from partnerbot.bot.question_kind import DURATION, Kind
+from partnerbot.corpus.dates import find_dates
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: Kind
+    # the parsed date of a WHEN span (year, month, day; None where the text gives none)
+    date: tuple[int | None, int | None, int | None] | None = None
+    # 2: fits what the question names (the count of the asked noun, the person with the
+    # asked title); 1: a span of the kind; 0: a weak one (a duration for "how many")
+    quality: int = 1
+
+
+_MON = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+        r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_NUM = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+# partial dates find_dates leaves out: a month with its year, a year alone, "지난 19일"
+_PARTIAL_DATES = [
+    (re.compile(rf"\b(?P<mon>{_MON})\s+(?P<y>(?:19|20)\d\d)\b", re.I), "my"),
+    (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>\d{1,2})\s*[月월](?!\s*\d)"), "ym"),
+    (re.compile(r"(?:지난|오는)\s*(?P<d>\d{1,2})\s*일"), "d"),
+    (re.compile(r"(?<![\d年월月])(?P<d>\d{1,2})\s*[日](?![本])"), "d"),
+    (re.compile(r"(?<![\d\-/.])(?P<y>(?:19|20)\d\d)(?:\s*[年년](?!\s*\d))?(?![\d\-/.])"), "y"),
+    (re.compile(r"(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)\s*年(?:度)?(?!\s*\d)"), "era"),
+]
+_ERA_START = {"令和": 2018, "平成": 1988}
+
+_CURRENCY = r"(?:[€$¥₩£]|(?:KRW|USD|JPY|EUR|GBP|US\$)\s?)"
+_SCALE_EN = r"(?:\s?(?:hundred|thousand|million|billion|trillion|mn|bn|m|b)\b)?"
+_MONEY = re.compile(
+    rf"(?:(?:about|around|approximately|nearly|over|more than|up to|some)\s+)?"
+    rf"{_CURRENCY}\s?\d[\d,.]*{_SCALE_EN}|"
+    rf"\d[\d,.]*{_SCALE_EN}\s?(?:won|dollars?|euros?|yen|pounds?|KRW|USD|JPY|EUR|GBP)\b|"
+    r"(?:약\s?)?\d[\d,.]*\s*(?:천|만|억|조)?(?:\s?\d[\d,.]*\s*(?:천|만|억))?\s?(?:원|달러|유로|엔)|"
+    r"(?:約)?\d[\d,.]*\s*(?:万|億|兆)?\s?(?:円|ドル|ユーロ|ウォン)", re.I)
+_COUNT = re.compile(
+    r"(?:(?:more than|over|about|around|approximately|nearly|some|up to|at least)\s+)?"
+    r"\d[\d,.]*\s*(?:%|percent\b|[A-Za-z][a-z]+(?:\s[a-z]+)?)|"
+    r"(?:약\s?)?\d[\d,.]*\s*(?:여\s?)?(?:개사|개국|개소|개(?![월년])|명|곳|건|사(?![업])|배|종|회|%|퍼센트)|"
+    r"(?:約)?\d[\d,.]*\s*(?:社|人|名|件|カ国|か国|ヶ国|校|%|パーセント)(?:以上)?|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"hundreds?|thousands?)\s+[a-z]+", re.I)
+_TITLES_EN = (r"(?:CEO|President|Chairman|Chairperson|Chair|Director(?: General)?|"
+              r"Minister|Vice Minister|Governor|Mayor|Secretary|Commissioner|Head|Dean|"
+              r"Professor|Dr\.|Chief Executive(?: Officer)?|Managing Director|"
+              r"General Manager|Executive Director|Vice President|Chief [A-Z][a-z]+ Officer)")
+_NAME_EN = r"[A-Z][a-z]+(?:[- ][A-Z][a-zA-Z]+){1,2}|[A-Z]{2,}\s[A-Z][a-z]+(?:-[a-z]+)?"
+_TITLES_KO = (r"(?:대표이사|대표|회장|이사장|사장|원장|소장|단장|추진단장|본부장|총장|장관|차관|"
+              r"청장|지사|시장|교수|박사|사무총장|센터장|부회장|부사장|국장|과장)")
+_TITLES_JA = r"(?:理事長|社長|代表取締役|代表|会長|知事|市長|学長|所長|センター長|大臣|部長|教授)"
+_PERSON = [
+    re.compile(rf"(?:{_TITLES_EN}\s+(?:of\s+[^,.;]+?\s+)?)?(?<![A-Za-z])(?:{_NAME_EN})"
+               rf"(?=,\s*(?:the\s+)?{_TITLES_EN}|\s*\((?:{_TITLES_EN})|\s+said\b)"),
+    re.compile(rf"\b(?i:{_TITLES_EN})(?:\s+of\s+(?:the\s+)?[A-Za-z][\w&\-]*(?:\s+[A-Z][\w&\-]*)*)?"
+               rf"[,:]?\s+(?:{_NAME_EN})"),
+    re.compile(rf"(?<![가-힣])[가-힣]{{2,4}}\s{_TITLES_KO}(?=[은는이가과와의도,\s)]|$)"),
+    re.compile(rf"\({_TITLES_KO}\s?[가-힣]{{2,4}}\)"),
+    re.compile(rf"(?<![가-힣])[가-힣]{{3}}\s[가-힣A-Za-z\-]{{2,20}}{_TITLES_KO}(?=[은는이가과와의도,\s(]|$)"),
+    re.compile(rf"{_TITLES_JA}\s?[:：]?\s?[一-龯々]{{1,3}}\s?[一-龯々ぁ-ん]{{1,3}}"),
+    re.compile(rf"[一-龯々]{{1,3}}\s?[一-龯々]{{1,3}}\s?{_TITLES_JA}"),
+]
+_ASKED_TITLE = re.compile(rf"(?i:{_TITLES_EN})|{_TITLES_KO}|{_TITLES_JA}|chief|head|leader|"
+                          r"signed|signatory|서명|署名|대표자|代表者")
+
+
+def asks_for_title(question: str) -> bool:
+    """Does a "who" question ask for a person (the CEO, who signed), rather than for an
+    organisation ("who founded it?", "누가 주요 주주야?")?"""
+    return bool(_ASKED_TITLE.search(question))
+
+
+_PLACE = [
+    re.compile(r"\b(?:at|in)\s+(?:the\s+)?([A-Z][^,.;:()]*?(?:\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)?)"
+               r"(?=\s+(?:on|to|for|with|by|and|as|during|between|last|this|from)\b|[,.;:()]|$)"),
+    re.compile(r"((?:[가-힣A-Za-z0-9·‘’'\"()\-]+(?<![은는을를이가과와의]) ){0,3}"
+               r"[가-힣A-Za-z0-9·‘’'\"()\-]+?)에서(?=\s)"),
+    re.compile(r"([一-龯ぁ-んァ-ヶー・A-Za-z0-9「」『』()（）]{2,30}?)(?:で|にて|において)(?=[、,\s「『]|$)"),
+]
+
+
+def _date_spans(sentence: str) -> list[Span]:
+    spans = [Span(d.start, d.end, Kind.WHEN, (d.year, d.month, d.day))
+             for d in find_dates(sentence)]
+    taken = [(s.start, s.end) for s in spans]
+    for pattern, shape in _PARTIAL_DATES:
+        for m in pattern.finditer(sentence):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            g = m.groupdict()
+            date: tuple[int | None, int | None, int | None]
+            if shape == "my":
+                date = (int(g["y"]), _MONTH_NUM.get(g["mon"][:3].lower()), None)
+            elif shape == "ym":
+                date = (int(g["y"]), int(g["m"]), None)
+            elif shape == "d":
+                date = (None, None, int(g["d"]))
+            elif shape == "era":
+                year = 1 if g["ey"] == "元" else int(g["ey"])
+                date = (_ERA_START[g["era"]] + year, None, None)
+            else:
+                date = (int(g["y"]), None, None)
+            spans.append(Span(m.start(), m.end(), Kind.WHEN, date))
+            taken.append((m.start(), m.end()))
+    return spans
+
+
+_ANNOUNCED = re.compile(r"^\s*(?:에\s*)?(?:밝혔|발표했|전했|알렸)|^\s*[,]?\s*(?:—|--|–)|"
+                        r"^\s*(?:\([A-Za-z]+\))?\s*[-–—/]|^\s*[、,]?\s*(?:に|、)?発表")
+
+
+def _weigh_date(span: Span, sentence: str) -> Span:
+    """A dateline ("SEOUL, June 12, 2023 —") or an announcement day ("체결했다고 12일
+    밝혔다") dates the release, not what it reports: weak answers to "when was it signed"."""
+    after = sentence[span.end:span.end + 12]
+    if _ANNOUNCED.search(after) or (span.start < 40 and re.match(r"\s*[—–-]", after)):
+        return Span(span.start, span.end, span.kind, span.date, quality=0)
+    return span
+
+
+def _completeness(span: Span) -> int:
+    return sum(v is not None for v in span.date or ())
+
+
+_TIME_UNITS = re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?)\b|개월|년간|시간|ヶ月|か月|年間",
+                         re.I)
+
+
+def find_span(kind: Kind, sentence: str, question: str = "",
+              hints: Collection[str] = ()) -> Span | None:
+    """The part of `sentence` that answers a question of `kind`, or None. `hints` are the
+    question's words in every language (its glossary expansion): the asked noun of a count,
+    the asked title of a person."""
+    if kind is Kind.WHEN:
+        spans = [_weigh_date(s, sentence) for s in _date_spans(sentence)]
+        return max(spans, key=lambda s: (s.quality, _completeness(s), -s.start)) if spans else None
+    if kind is Kind.AMOUNT:
+        m = _MONEY.search(sentence)
+        return Span(m.start(), m.end(), kind) if m else None
+    if kind is Kind.DURATION:
+        m = DURATION.search(sentence)
+        return Span(m.start(), m.end(), kind, quality=2) if m else None
+    if kind is Kind.COUNT:
+        return _count_span(sentence, question, hints)
+    if kind is Kind.WHO:
+        return _person_span(sentence, hints)
+    if kind is Kind.WHERE:
+        for pattern in _PLACE:
+            found = [(a, b, m.group(0)) for m in pattern.finditer(sentence)
+                     for a, b in [_place_words(sentence, m.start(1), m.end(1))] if b > a]
+            # "at the venue" says more than "in the country"
+            found.sort(key=lambda f: not f[2].startswith("at"))
+            if found:
+                return Span(found[0][0], found[0][1], kind)
+        return None
+    return None
+
+
+def _person_span(sentence: str, hints: Collection[str]) -> Span | None:
+    """The person named in `sentence`; one near the question's title (chairman, 이사장, 理事長)
+    first."""
+    found: list[Span] = []
+    for pattern in _PERSON:
+        for m in pattern.finditer(sentence):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            near = sentence[max(0, m.start() - 30):m.end() + 30].casefold()
+            titled = any(len(h) >= 2 and h.casefold() in near for h in hints)
+            found.append(Span(m.start(), m.end(), Kind.WHO, quality=2 if titled else 1))
+    return max(found, key=lambda s: (s.quality, -s.start)) if found else None
+
+
+def _place_words(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Trim a place to the words that name it: no leading date ("14일"), time or a word
+    ending in a particle ("진흥원은")."""
+    words = list(re.finditer(r"\S+", sentence[start:end]))
+    keep = len(words)
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i].group(0)
+        if i < len(words) - 1 and (re.search(r"\d+\s*[년월일時]|\d{1,2}:\d\d|^\d+$", w)
+                                   or re.search(r"[은는을를이가과와]$", w)):
+            break
+        keep = i
+    if keep >= len(words):
+        return start, start
+    return start + words[keep].start(), end
+
+
+def _count_span(sentence: str, question: str, hints: Collection[str] = ()) -> Span | None:
+    dates = [(s.start, s.end) for s in _date_spans(sentence)]
+    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)}
+    wants_time = bool(_TIME_UNITS.search(question))
+    units = [h for h in hints if h and not h.isascii()]
+    best: tuple[int, Span] | None = None
+    for m in _COUNT.finditer(sentence):
+        if any(a <= m.start() < b for a, b in dates):
+            continue
+        text = m.group(0)
+        end = m.end()
+        number = re.search(r"\d[\d,.]*", text)
+        unit = re.findall(r"[A-Za-z]+", text[number.end():]) if number else []
+        if len(unit) == 2 and unit[1].lower().rstrip("s") not in words:
+            # "150 tenant companies", but "40 companies" rather than "40 companies to"
+            end = m.start() + text.rindex(unit[1]) - 1
+        # "40 companies" answers "how many companies": prefer the number of the asked noun
+        asked = any(w.lower().rstrip("s") in words for w in re.findall(r"[A-Za-z]+", text)) \
+            or any(u in text for u in units)
+        timed = bool(_TIME_UNITS.search(sentence[m.start():m.end() + 3]))
+        quality = 0 if timed and not wants_time else (2 if asked else 1)
+        if best is None or quality > best[0]:
+            best = (quality, Span(m.start(), end, Kind.COUNT, quality=quality))
+    return best[1] if best else None
+
+
+_KO_MONTH = "{m}월"
+_JA_MONTH = "{m}月"
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def localise(span: Span, text: str, lang: str) -> str:
+    """The span in the asker's conventions where that adds nothing: a date's parts written the
+    asker's way (only the parts the text gives); anything else as written."""
+    if span.kind is not Kind.WHEN or span.date is None:
+        return text
+    year, month, day = span.date
+    if month is None and day is not None:
+        return text  # "지난 19일": the month is not in the sentence
+    if lang == "ko":
+        parts = [f"{year}년" if year else "", f"{month}월" if month else "",
+                 f"{day}일" if day else ""]
+        return " ".join(p for p in parts if p) or text
+    if lang == "ja":
+        parts = [f"{year}年" if year else "", f"{month}月" if month else "",
+                 f"{day}日" if day else ""]
+        return "".join(parts) or text
+    if lang == "en":
+        if month and day:
+            return f"{_EN_MONTHS[month - 1]} {day}, {year}" if year else \
+                f"{_EN_MONTHS[month - 1]} {day}"
+        if month:
+            return f"{_EN_MONTHS[month - 1]} {year}" if year else _EN_MONTHS[month - 1]
+        return str(year) if year else text
+    return text
