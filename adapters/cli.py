@@ -18,6 +18,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from partnerbot.adapters import platforms
 from partnerbot.bot.settings import Settings, SettingsError, load_settings
 
 EPILOG = """\
@@ -233,31 +234,19 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from partnerbot.adapters.health import health_endpoint
+    from partnerbot.adapters.platforms import platform
 
     settings = _settings(args)
-    if args.platform == "slack":
-        from partnerbot.adapters.slack.serve import check_settings as check_slack
-
-        check_slack(settings)
-    else:
-        from partnerbot.adapters.telegram.serve import check_settings
-
-        check_settings(settings, args.webhook)
+    chat = platform(args.platform)
+    options = {"webhook": args.webhook, "listen": args.listen, "port": args.port}
+    chat.check_settings(settings, **options)
     # /healthz: "starting" while the index opens (or is built), "connecting" until the
     # platform answers, "ok" after
     with health_endpoint(settings, platform=args.platform) as health:
         engine = _engine(settings)
         if health is not None:
             health.attach(engine)
-        if args.platform == "slack":
-            from partnerbot.adapters.slack.serve import serve_slack
-
-            serve_slack(settings, engine, readiness=health)
-        else:
-            from partnerbot.adapters.telegram.serve import serve_telegram
-
-            serve_telegram(settings, engine, webhook_url=args.webhook, listen=args.listen,
-                           port=args.port, readiness=health)
+        chat.serve(settings, engine, readiness=health, **options)
     return 0
 
 
@@ -321,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_feedback, corpus=None)
 
     p = add("serve", "run the Slack or Telegram bot", "partnerbot serve telegram")
-    p.add_argument("platform", choices=["slack", "telegram"])
+    p.add_argument("platform", choices=platforms.names())
     p.add_argument("--webhook", metavar="URL", help="telegram: use a webhook at this public URL")
     p.add_argument("--listen", default="127.0.0.1", help="telegram webhook: address to bind")
     p.add_argument("--port", type=int, default=8443, help="telegram webhook: port to bind")

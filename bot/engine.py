@@ -13,7 +13,9 @@ import time
 from collections.abc import Sequence
 
 from partnerbot.bot.admin import Admin
+from partnerbot.bot.aggregate import answer_aggregate
 from partnerbot.bot.answer import answer_question
+from partnerbot.bot.followup import with_context
 from partnerbot.bot.help import examples, is_help_request
 from partnerbot.bot.lang import detect_lang
 from partnerbot.bot.messages import message
@@ -87,7 +89,9 @@ class Engine:
             return self.help(lang)
         view = self.live.current()
         try:
-            answer = answer_question(text, lang, view, self.settings.log_questions)
+            text = with_context(text, question.context, view)
+            answer = (answer_aggregate(text, lang, view)
+                      or answer_question(text, lang, view, self.settings.log_questions))
         except Exception:
             log.exception("answering failed (request %s)", question.request_id)
             answer = Answer(kind="error", text=message("error", lang), lang=lang)

@@ -28,6 +28,9 @@ class Question:
     user_id: str | None = None
     platform: str = "cli"
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    # the previous question of the same thread (Slack thread, Telegram reply chain, `chat`):
+    # a follow-up that names no party ("언제 체결했어?") asks about that question's parties
+    context: str | None = None
 
 
 @dataclass(frozen=True)
