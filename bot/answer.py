@@ -30,7 +30,7 @@ SUGGESTIONS = 3
 
 def answer_question(text: str, lang: str, view: SearchIndex, log_questions: bool = True) -> Answer:
     """Quote the sentences that answer `text` from `view`, or abstain with suggestions."""
-    q = view.query(text)
+    q = view.query(text, lang)
     ranked = view.search(q, k=RANKED_K)
     hits = ranked[:SEARCH_K]
     retrieved = _distinct_releases(ranked)

