@@ -71,10 +71,13 @@ def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,
     texts = [view.releases[d].text for d in doc_ids]
     scripts = {_SCRIPT_OF_LANG.get(view.releases[d].lang, "latin") for d in doc_ids}
     forms_of = dict(terms.names)
+    kinds_of_body = org_words()
     for phrase in terms.phrases:
         known = [w for w in phrase if w not in unknown]
-        # one thing named in several words ("LegoChem Biosciences"): any known word will do
-        if not known or any(terms.mentioned(w, t, view) for w in known for t in texts):
+        # one thing named in several words ("LegoChem Biosciences"): any known word will do,
+        # but not a word that only says what kind of body it is ("University")
+        telling = [w for w in known if w.casefold() not in kinds_of_body] or known
+        if not known or any(terms.mentioned(w, t, view) for w in telling for t in texts):
             continue
         if {script_of(f) for w in known for f in forms_of.get(w, (w,))} & scripts:
             return " ".join(phrase)

@@ -120,7 +120,8 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Callable[[str], Sequenc
 _SPEECH = re.compile(
     r"[\"“”「」『』]\s*.{12,}\s*[\"“”「」『』]|\b(said|says|added|noted|commented|stated|remarked)\b|"
     r"(말했다|강조했다|덧붙였다|전했다|소감을|と述べ|と語っ|とコメント)", re.I)
-_LIST = re.compile(r"[^,、·;]+[,、·;][^,、·;]+(?:[,、·;]|\band\b|\bor\b|및|와|과|や|と)[^,、·;]+")
+_LIST = re.compile(r"[^,、·;]+[,、·;][^,、·;]+(?:[,、·;]|\band\b|\bor\b|및|와|과|や|と)[^,、·;]+|"
+                   r"(?:[▲■●◆①②③④⑤]|\(\d\)).+(?:[▲■●◆①②③④⑤]|\(\d\))")
 _CAPTION = re.compile(r"^\s*(\||\[?사진|\(사진|photo\b|写真|▲|△)", re.I)
 
 
@@ -195,13 +196,13 @@ def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms
                      + OVERLAP_WEIGHT * min(overlap, 1.0) + COVERAGE_WEIGHT * coverage)
             if kind in SPAN_KINDS:
                 if span is not None and span.quality > 0:
-                    score += SPAN_BONUS * (0.0, 0.6, 1.0)[span.quality]
+                    score += SPAN_BONUS * (0.0, 0.5, 1.25)[span.quality]
                 elif kind is Kind.WHO and not asks_title:
                     pass  # "who founded it?" may be answered by an organisation
                 else:  # nothing of the kind, or only a duration for "how many companies"
                     score += FIT_BONUS if fit and span is None else -SLOT_PENALTY
             elif kind is Kind.LIST:  # "which fields": a sentence listing several things
-                score += FIT_BONUS if _LIST.search(text) else 0.0
+                score += 2 * FIT_BONUS if _LIST.search(text) else 0.0
             elif kind is not Kind.OTHER:
                 score += FIT_BONUS if fit else -SLOT_PENALTY
             if len(sentence) < 25 and not span:

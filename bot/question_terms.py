@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from partnerbot.corpus.language.korean import QUESTION_STEMS, QUESTION_WORDS, strip_particle
+from partnerbot.corpus.language.korean import (
+    QUESTION_STEMS,
+    QUESTION_WORDS,
+    name_variants,
+    strip_particle,
+)
 from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA, script_of
 from partnerbot.retrieval.search import NameForms, QueryVectors, SearchIndex
 
@@ -29,6 +34,7 @@ _KO_QUESTION_STEMS = (*QUESTION_STEMS, "알려")
 _HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
 _CJK_RUN = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}{HAN_UNIFIED}々]{{2,}}")
 _KATAKANA_NAME = re.compile(f"[{KATAKANA}]{{3,}}")
+_VERB_ENDING = re.compile(r"(다|다고|다는|하는|했는|되는|된|한|할|해|했어|했나|인가|는지|으면|면서|니다|어요|아요)$")
 _HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
 
 
@@ -61,8 +67,10 @@ def name_like(word: str) -> bool:
     """A Korean or Japanese word that reads as the name of a body or place: it ends like one
     (`극지연구소`, `大阪府`) or it is a katakana name (`マラガ`). Other words are as likely
     to be common nouns or verbs ("중요하다고"), which releases in other words need not use."""
-    if _KATAKANA_NAME.fullmatch(word.replace("・", "").replace("ー", "ー")):
+    if _KATAKANA_NAME.fullmatch(word.replace("・", "")):
         return True
+    if _HANGUL_WORD.fullmatch(word) and len(word) >= 5 and not _VERB_ENDING.search(word):
+        return True  # 라온셀테라퓨틱스: a long word without a verb's ending reads as a name
     return any(word.endswith(s) and len(word) > len(s) for s in body_suffixes())
 
 
@@ -87,18 +95,24 @@ class QuestionTerms:
         runs = [[part for w in run for part in _split(w) if part.casefold() not in general]
                 for run in NameForms.name_runs(question)]
         names: dict[str, tuple[str, ...]] = {}
+        phrases: list[tuple[str, ...]] = []
         for run in runs:
+            whole = _whole_name(run, view)
+            if whole is not None:  # "Raon Cell Therapeutics" = 라온셀테라퓨틱스, as one name
+                names.setdefault(whole[0], whole[1])
+                phrases.append((whole[0],))
+                continue
             for n in run:
-                forms = tuple(view.names.forms_of(n))
+                forms = forms_of(n, view)
                 if is_entity(n, forms):
                     names.setdefault(n, forms)
-        phrases = [tuple(w for w in run if w in names) for run in runs]
+            phrases.append(tuple(w for w in run if w in names))
         fuzzy: set[str] = set()
         for word in _cjk_words(question):
             if (word in names or word.casefold() in general or not name_like(word)
                     or not rare_in_corpus(word, view)):
                 continue
-            names[word] = (word, *[f for f in view.names.forms_of(word) if f != word])
+            names[word] = forms_of(word, view)
             fuzzy.add(word)
             phrases.append((word,))
         return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
@@ -117,6 +131,33 @@ class QuestionTerms:
             have = view.terms.token_set(text)
             return bool(grams) and sum(g in have for g in grams) >= BIGRAM_COVER * len(grams)
         return False
+
+
+def forms_of(name: str, view: SearchIndex) -> tuple[str, ...]:
+    """Every form the corpus gives the name, one step further than the lexicon goes
+    (발도리아 -> Valdoria -> バルドリア), and those of the name without its kind of body
+    (다솜대병원 -> 다솜대 -> Dasom)."""
+    first = [name, *view.names.forms_of(name)]
+    if script_of(name) == "ko":
+        for variant in name_variants(name)[1:]:
+            first.extend(view.names.forms_of(variant))
+    found = dict.fromkeys(first)
+    for form in list(found):
+        if form != name:
+            found.update(dict.fromkeys(view.names.forms_of(form)))
+    return tuple(found)
+
+
+def _whole_name(run: Sequence[str], view: SearchIndex) -> tuple[str, tuple[str, ...]] | None:
+    """A run of Latin words the corpus writes as one word in another script, or None."""
+    if len(run) < 2 or not all(is_latin(w) for w in run):
+        return None
+    joined = "".join(run)
+    other = [f for f in view.names.forms_of(joined) if f != joined and not is_latin(f)]
+    if not other:
+        return None
+    phrase = " ".join(run)
+    return phrase, (phrase, joined, *forms_of(other[0], view))
 
 
 def _split(name: str) -> list[str]:

@@ -62,7 +62,9 @@ _TITLES_EN = (r"(?:CEO|President|Chairman|Chairperson|Chair|Director(?: General)
               r"Minister|Vice Minister|Governor|Mayor|Secretary|Commissioner|Head|Dean|"
               r"Professor|Dr\.|Chief Executive(?: Officer)?|Managing Director|"
               r"General Manager|Executive Director|Vice President|Chief [A-Z][a-z]+ Officer)")
-_NAME_EN = r"[A-Z][a-z]+(?:[- ][A-Z][a-zA-Z]+){1,2}|[A-Z]{2,}\s[A-Z][a-z]+(?:-[a-z]+)?"
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_NAME_EN = (rf"[{_UP}][{_LOW}]+(?:[- ][{_UP}][{_UP}{_LOW}]+){{1,2}}|"
+            rf"[A-Z]{{2,}}\s[{_UP}][{_LOW}]+(?:-[{_LOW}]+)?")
 _TITLES_KO = (r"(?:대표이사|대표|회장|이사장|사장|원장|소장|단장|추진단장|본부장|총장|장관|차관|"
               r"청장|지사|시장|교수|박사|사무총장|센터장|부회장|부사장|국장|과장)")
 _TITLES_JA = r"(?:理事長|社長|代表取締役|代表|会長|知事|市長|学長|所長|センター長|大臣|部長|教授)"
@@ -81,6 +83,22 @@ _ASKED_TITLE = re.compile(rf"(?i:{_TITLES_EN})|{_TITLES_KO}|{_TITLES_JA}|chief|h
                           r"signed|signatory|서명|署名|대표자|代表者")
 
 
+_EVENT = re.compile(r"\b(Forum|Conference|Summit|Days?|Week|Fair|Expo|Convention|Symposium|Congress|"
+                    r"Festival|Show|Hall|Center|Centre|Headquarters|Campus|Exhibition)\b|"
+                    r"포럼|행사|박람회|컨퍼런스|콘퍼런스|심포지엄|전시회|홀|센터|회의실|본부|캠퍼스|"
+                    r"フォーラム|会議|展示会|博覧会|シンポジウム|ホール|センター|会場|キャンパス|講堂")
+_SIGNING = re.compile(r"\b(sign(ed|ing)?|conclud(ed|es|ing)|entered into|renew(ed|al)?|extend(ed)?)\b|"
+                      r"체결|서명|맺|연장|締結|調印|署名|結ん|更新", re.I)
+_CURRENCIES = (("€", "eur", "euro", "유로", "ユーロ"), ("$", "usd", "dollar", "달러", "ドル"),
+               ("₩", "krw", "won", "원"), ("¥", "jpy", "yen", "円", "엔"), ("£", "gbp", "pound", "파운드"))
+
+
+def _currency(text: str) -> int | None:
+    lowered = text.casefold()
+    return next((i for i, group in enumerate(_CURRENCIES) if any(c in lowered for c in group)),
+                None)
+
+
 def asks_for_title(question: str) -> bool:
     """Does a "who" question ask for a person (the CEO, who signed), rather than for an
     organisation ("who founded it?", "누가 주요 주주야?")?"""
@@ -88,8 +106,8 @@ def asks_for_title(question: str) -> bool:
 
 
 _PLACE = [
-    re.compile(r"\b(?:at|in)\s+(?:the\s+)?([A-Z][^,.;:()]*?(?:\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)?)"
-               r"(?=\s+(?:on|to|for|with|by|and|as|during|between|last|this|from)\b|[,.;:()]|$)"),
+    re.compile(r"\b(?:at|in|during)\s+(?:the\s+)?((?:[A-Z0-9][\w'&\-]*)(?:\s+(?:(?:of|the|de|and|for)\s+)?"
+               r"[A-Z0-9][\w'&\-]*)*(?:,?\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)?)"),
     re.compile(r"((?:[가-힣A-Za-z0-9·‘’'\"()\-]+(?<![은는을를이가과와의]) ){0,3}"
                r"[가-힣A-Za-z0-9·‘’'\"()\-]+?)에서(?=\s)"),
     re.compile(r"([一-龯ぁ-んァ-ヶー・A-Za-z0-9「」『』()（）]{2,30}?)(?:で|にて|において)(?=[、,\s「『]|$)"),
@@ -126,12 +144,17 @@ _ANNOUNCED = re.compile(r"^\s*(?:에\s*)?(?:밝혔|발표했|전했|알렸)|^\s*
                         r"^\s*(?:\([A-Za-z]+\))?\s*[-–—/]|^\s*[、,]?\s*(?:に|、)?発表")
 
 
-def _weigh_date(span: Span, sentence: str) -> Span:
+def _weigh_date(span: Span, sentence: str, signing: bool = False) -> Span:
     """A dateline ("SEOUL, June 12, 2023 —") or an announcement day ("체결했다고 12일
-    밝혔다") dates the release, not what it reports: weak answers to "when was it signed"."""
+    밝혔다") dates the release, not what it reports: weak answers to "when was it signed".
+    A date beside a signing verb answers that question best."""
     after = sentence[span.end:span.end + 12]
-    if _ANNOUNCED.search(after) or (span.start < 40 and re.match(r"\s*[—–-]", after)):
+    rest = (sentence[:span.start] + sentence[span.end:]).strip(" ,—–-")
+    if (_ANNOUNCED.search(after) or (span.start < 40 and re.match(r"\s*[—–-]", after))
+            or (len(rest) < 30 and rest.upper() == rest)):
         return Span(span.start, span.end, span.kind, span.date, quality=0)
+    if signing and _SIGNING.search(sentence[max(0, span.start - 60):span.end + 60]):
+        return Span(span.start, span.end, span.kind, span.date, quality=2)
     return span
 
 
@@ -149,11 +172,17 @@ def find_span(kind: Kind, sentence: str, question: str = "",
     question's words in every language (its glossary expansion): the asked noun of a count,
     the asked title of a person."""
     if kind is Kind.WHEN:
-        spans = [_weigh_date(s, sentence) for s in _date_spans(sentence)]
+        signing = bool(_SIGNING.search(question))
+        spans = [_weigh_date(s, sentence, signing) for s in _date_spans(sentence)]
         return max(spans, key=lambda s: (s.quality, _completeness(s), -s.start)) if spans else None
     if kind is Kind.AMOUNT:
         m = _MONEY.search(sentence)
-        return Span(m.start(), m.end(), kind) if m else None
+        if not m:
+            return None
+        asked, given = _currency(question), _currency(m.group(0))
+        # "how many euros" is not answered by a sum in yen
+        quality = 0 if asked is not None and given is not None and asked != given else 1
+        return Span(m.start(), m.end(), kind, quality=quality)
     if kind is Kind.DURATION:
         m = DURATION.search(sentence)
         return Span(m.start(), m.end(), kind, quality=2) if m else None
@@ -165,10 +194,11 @@ def find_span(kind: Kind, sentence: str, question: str = "",
         for pattern in _PLACE:
             found = [(a, b, m.group(0)) for m in pattern.finditer(sentence)
                      for a, b in [_place_words(sentence, m.start(1), m.end(1))] if b > a]
-            # "at the venue" says more than "in the country"
-            found.sort(key=lambda f: not f[2].startswith("at"))
+            # an event or a venue ("at the Forum 2024") says more than "in the country"
+            found.sort(key=lambda f: (not _EVENT.search(f[2]), not f[2].startswith("at")))
             if found:
-                return Span(found[0][0], found[0][1], kind)
+                a, b, text = found[0]
+                return Span(a, b, kind, quality=2 if _EVENT.search(text) else 1)
         return None
     return None
 
