@@ -195,10 +195,10 @@ def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms
                         else 0.0)
                      + OVERLAP_WEIGHT * min(overlap, 1.0) + COVERAGE_WEIGHT * coverage)
             if kind in SPAN_KINDS:
-                if span is not None and span.quality > 0:
+                if kind is Kind.WHO and not asks_title:
+                    pass  # "which company founded it?": an organisation, as likely as a person
+                elif span is not None and span.quality > 0:
                     score += SPAN_BONUS * (0.0, 0.5, 1.25)[span.quality]
-                elif kind is Kind.WHO and not asks_title:
-                    pass  # "who founded it?" may be answered by an organisation
                 else:  # nothing of the kind, or only a duration for "how many companies"
                     score += FIT_BONUS if fit and span is None else -SLOT_PENALTY
             elif kind is Kind.LIST:  # "which fields": a sentence listing several things

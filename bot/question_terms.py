@@ -1,10 +1,11 @@
 """What a question names: its words, and the parties it asks about, in any script.
 
 Two kinds of names. Latin-script names (and Korean or Japanese words the corpus also spells
-in Latin letters) have forms in every script the corpus gives. Korean and Japanese words the
-corpus holds but rarely (an institute, a city's agency: few passages mention them, unlike
-"협약" or "覚書") are names too; they are matched by their character bigrams, so that a short
-form (`오송재단`) finds the long one it abbreviates (`오송첨단의료산업진흥재단`).
+in Latin letters) have forms in every script the corpus gives. Korean and Japanese words that
+read as names of bodies or places (they end like one: 재단, 研究所, 県; or are katakana or
+long Hangul names) and that the corpus holds are names too; they are matched by their
+character bigrams, so that a short form (`오송재단`) finds the long one it abbreviates
+(`오송첨단의료산업진흥재단`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,6 @@ from partnerbot.corpus.language.korean import (
 from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA, script_of
 from partnerbot.retrieval.search import NameForms, QueryVectors, SearchIndex
 
-# a Korean or Japanese word is a party when its rarest bigram is in at most this share of
-# passages (and at most RARE_MIN passages in a small corpus)
-RARE_SHARE = 0.04
-RARE_MIN = 4
 BIGRAM_COVER = 0.6  # share of a word's bigrams a text must hold to mention it
 
 _KO_QUESTION_STEMS = (*QUESTION_STEMS, "알려")
@@ -71,7 +68,8 @@ def name_like(word: str) -> bool:
         return True
     if _HANGUL_WORD.fullmatch(word) and len(word) >= 5 and not _VERB_ENDING.search(word):
         return True  # 라온셀테라퓨틱스: a long word without a verb's ending reads as a name
-    return any(word.endswith(s) and len(word) > len(s) for s in body_suffixes())
+    return any(word.endswith(s) and len(word) >= len(s) + (2 if len(s) == 1 else 1)
+               for s in body_suffixes())
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ class QuestionTerms:
         fuzzy: set[str] = set()
         for word in _cjk_words(question):
             if (word in names or word.casefold() in general or not name_like(word)
-                    or not rare_in_corpus(word, view)):
+                    or not in_corpus(word, view)):
                 continue
             names[word] = forms_of(word, view)
             fuzzy.add(word)
@@ -180,14 +178,11 @@ def _cjk_words(question: str) -> list[str]:
     return out
 
 
-def rare_in_corpus(word: str, view: SearchIndex) -> bool:
-    """A word the corpus holds (most of its bigrams), in few passages: a name, not a term."""
+def in_corpus(word: str, view: SearchIndex) -> bool:
+    """Does the corpus hold most of the word's bigrams (so a release can be checked for it)?"""
     grams = view.terms.tokens(word)
     known = [g for g in grams if view.terms.has_token(g)]
-    if not grams or len(known) < BIGRAM_COVER * len(grams):
-        return False
-    limit = max(RARE_MIN, RARE_SHARE * view.passage_count)
-    return min(view.terms.doc_freq(g) for g in known) <= limit
+    return bool(grams) and len(known) >= BIGRAM_COVER * len(grams)
 
 
 def content_words(question: str) -> str:
