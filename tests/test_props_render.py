@@ -63,14 +63,23 @@ def answers(draw: st.DrawFn) -> Answer:
                  url=draw(urls), source=draw(hostile), lang=draw(st.sampled_from(["en", "ko"])))
         for i in range(k))
     quotes = tuple(
-        Quote(n=draw(st.integers(1, max(k, 1))), text=draw(long_hostile), doc_id="x", start=0,
-              end=1)
-        for _ in range(draw(st.integers(0, 60))))
+        Quote(n=draw(st.integers(1, max(k, 1))), text=text, doc_id="x", start=0, end=1,
+              span=draw(spans(text)))
+        for text in draw(st.lists(long_hostile, max_size=60)))
     return Answer(
         kind=draw(st.sampled_from(["answer", "abstain", "help", "too_long", "error"])),
         text=draw(long_hostile), lang=draw(st.sampled_from(["en", "ko", "ja", "xx"])),
         quotes=quotes, citations=citations, sources_heading=draw(hostile),
-        examples=tuple(draw(st.lists(long_hostile, max_size=8))))
+        examples=tuple(draw(st.lists(long_hostile, max_size=8))),
+        answer_span=draw(st.none() | long_hostile))
+
+
+def spans(text: str) -> st.SearchStrategy[tuple[int, int] | None]:
+    """No span, a span inside `text`, or a broken one (out of range, reversed, empty)."""
+    inside = st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(
+        lambda ab: (min(ab), max(ab)))
+    broken = st.tuples(st.integers(-5, len(text) + 5), st.integers(-5, len(text) + 5))
+    return st.none() | inside | broken
 
 
 questions = st.builds(Question, text=long_hostile, user_id=st.none() | hostile,
@@ -125,6 +134,8 @@ def check_block_kit(msg: slack.SlackMessage) -> None:
         if kind == "section":
             check_text_object(block["text"], 3000)
             assert set(block) <= {"type", "text", "block_id", "fields", "accessory"}
+            if "accessory" in block:  # a translate link: a URL button
+                check_button(block["accessory"])
         elif kind == "header":
             check_text_object(block["text"], 150, plain_only=True)
         elif kind == "context":
@@ -136,11 +147,17 @@ def check_block_kit(msg: slack.SlackMessage) -> None:
             action_ids = [e["action_id"] for e in block["elements"]]
             assert len(action_ids) == len(set(action_ids))
             for e in block["elements"]:
-                assert e["type"] == "button"
-                check_text_object(e["text"], 75, plain_only=True)
-                assert 0 < len(e["action_id"]) <= 255
-                assert len(e.get("value", "")) <= 2000
-                assert len(e.get("url", "")) <= 3000
+                check_button(e)
+
+
+def check_button(e: dict[str, Any]) -> None:
+    assert e["type"] == "button"
+    check_text_object(e["text"], 75, plain_only=True)
+    assert 0 < len(e["action_id"]) <= 255
+    assert len(e.get("value", "")) <= 2000
+    assert len(e.get("url", "")) <= 3000
+    if "url" in e:
+        assert re.match(r"https://[a-z.]+/\S*$", e["url"]), e["url"]
 
 
 @HEAVY

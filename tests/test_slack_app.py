@@ -200,6 +200,8 @@ def test_korean_question_gets_korean_framing_and_english_source(slack: Slack,
     assert sections(post) == [b["text"]["text"] for b in render_answer(expected).blocks
                               if b["type"] == "section"]
     lead = message("answer_lead" if expected.kind == "answer" else "abstain", "ko")
+    if expected.answer_span:  # the answer first, in bold, instead of the framing words
+        lead = f"\u200b*{expected.answer_span}*\u200b"
     assert sections(post)[0] == lead
     heading = expected.sources_heading
     assert heading in (message("sources", "ko"), message("closest", "ko"))

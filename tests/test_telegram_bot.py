@@ -120,7 +120,9 @@ def test_korean_question_gets_a_korean_reply_citing_the_english_release(
     # closest releases); either way it is in Korean and cites the English MPR release.
     expected = engine.answer(Question(KO_QUESTION))
     assert expected.lang == "ko" and expected.kind in ("answer", "abstain")
-    assert sent.text.startswith(html.escape(expected.text.splitlines()[0]))
+    first = (f"<b>{html.escape(expected.answer_span)}</b>" if expected.answer_span
+             else html.escape(expected.text.splitlines()[0]))  # the answer first, bold
+    assert sent.text.startswith(first)
     assert f"<b>{html.escape(expected.sources_heading)}</b>" in sent.text
     assert expected.sources_heading in ("출처", "가장 가까운 보도자료")
     assert html.escape(MPR_TITLE) in sent.text

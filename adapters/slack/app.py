@@ -9,6 +9,7 @@ the Socket Mode envelope ack leaves before the engine is even asked.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
@@ -30,6 +31,7 @@ from partnerbot.adapters.common.reindex import ReindexJob
 from partnerbot.adapters.slack.reindex import PROGRESS_INTERVAL, SlackProgress
 from partnerbot.adapters.slack.render import (
     ACTION_DOWN,
+    ACTION_TRANSLATE,
     ACTION_UP,
     SlackMessage,
     parse_feedback_value,
@@ -47,6 +49,7 @@ from partnerbot.adapters.slack.translate import (
     thread_of,
     unwrap_markup,
 )
+from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked, MemoryAnswerKeys
 from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.adapters.stores.factory import open_stores
 from partnerbot.bot.engine import Engine
@@ -72,12 +75,15 @@ class SlackBot:
 
     def __init__(self, engine: Engine, settings: Settings, feedback: FeedbackStore,
                  seen: Claims | None = None, threads: Claims | None = None,
-                 reindexer: ReindexJob | None = None) -> None:
+                 reindexer: ReindexJob | None = None,
+                 asked: AnswerKeys | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.feedback = feedback
         self.seen: Claims = seen if seen is not None else MemoryClaims(ttl=EVENT_TTL)
         self.threads: Claims = threads if threads is not None else MemoryClaims(ttl=THREAD_TTL)
+        # the last question asked in each thread the bot answered in: a follow-up's context
+        self.asked: AnswerKeys = asked if asked is not None else MemoryAnswerKeys()
         self.reindexer = (reindexer if reindexer is not None
                           else ReindexJob(engine.admin, min_interval=PROGRESS_INTERVAL))
 
@@ -88,6 +94,7 @@ class SlackBot:
         app.command(COMMAND)(self.on_command)
         app.action(ACTION_UP)(self.on_feedback)
         app.action(ACTION_DOWN)(self.on_feedback)
+        app.action(re.compile(f"^{ACTION_TRANSLATE}_"))(self.on_link)
         app.error(self.on_error)
 
     # -- deliveries -------------------------------------------------------------------------
@@ -136,15 +143,21 @@ class SlackBot:
         if not self.seen.claim(f"msg:{channel}:{ts}"):
             return
         text = unwrap_markup(str(event.get("text") or ""), bot_user_id)
-        question = Question(text=text, user_id=str(event["user"]), platform=PLATFORM)
         thread_ts = thread_of(event) if in_thread else None
+        previous = self.asked.get(f"{channel}:{thread_ts}") if thread_ts else None
+        question = Question(text=text, user_id=str(event["user"]), platform=PLATFORM,
+                            context=previous.question if previous else None)
         with request_scope(question):
             self._call(client.reactions_add, channel=channel, timestamp=ts,
                        name=WORKING_REACTION)
             try:
                 if text:
                     answer = self.ask(question)
-                    msg = render_answer(answer, question)
+                    msg = render_answer(answer, question, self.settings.translate_links)
+                    if thread_ts and answer.kind in ("answer", "abstain"):
+                        self.asked.put(f"{channel}:{thread_ts}", Asked(
+                            question=text, request_id=question.request_id,
+                            release_ids=tuple(c.doc_id for c in answer.citations)))
                 else:  # a bare mention: say what the bot can do
                     msg = render_answer(self.help(ui_lang(text)))
                 posted = self._call(client.chat_postMessage, channel=channel,
@@ -189,7 +202,7 @@ class SlackBot:
                 return render_text(message("error", cmd.lang))
         if cmd.kind == "help" or cmd.question is None:
             return render_answer(self.help(cmd.lang))
-        return render_answer(self.ask(cmd.question), cmd.question)
+        return render_answer(self.ask(cmd.question), cmd.question, self.settings.translate_links)
 
     def _respond(self, respond: Respond, msg: SlackMessage, cmd: Command) -> None:
         # Answers are for the whole channel (Slack shows the command above them); help and
@@ -236,6 +249,11 @@ class SlackBot:
             thread_ts = (body.get("message") or {}).get("thread_ts")
             self._call(client.chat_postEphemeral, channel=channel, user=user_id,
                        text=render_text(reply).text, thread_ts=thread_ts)
+
+    def on_link(self, ack: Ack) -> None:
+        """A URL button (translate) opens in the user's client; Slack still reports the click,
+        and an unacknowledged click shows the user a warning."""
+        ack()
 
     # -- engine -----------------------------------------------------------------------------
 
@@ -290,6 +308,7 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
         stores = open_stores(settings)
         bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db),
                        seen=stores.claims("slack:seen", EVENT_TTL),
-                       threads=stores.claims("slack:thread", THREAD_TTL))
+                       threads=stores.claims("slack:thread", THREAD_TTL),
+                       asked=stores.answer_keys("slack:thread_question", THREAD_TTL))
     bot.register(app)
     return app

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from partnerbot.adapters.common.translate_link import TranslateLink, quote_link
 from partnerbot.bot.messages import message
-from partnerbot.bot.types import Answer, Citation, IndexStatus, Question
+from partnerbot.bot.reply_text import highlighted_lines, lead_line
+from partnerbot.bot.types import Answer, Citation, IndexStatus, Question, Quote
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -30,14 +32,18 @@ TITLE_LIMIT = 500
 META_LIMIT = 200
 URL_LIMIT = 2000
 
+TRANSLATE_URL_LIMIT = 3000  # Slack's maximum for a button's url
+
 ACTION_UP = "feedback_up"
 ACTION_DOWN = "feedback_down"
 FEEDBACK_BLOCK = "partnerbot_feedback"
+ACTION_TRANSLATE = "translate"  # + "_<n>": a URL button; its click only needs an ack
 
 Block = dict[str, Any]
 
 _BROADCAST = re.compile(r"@(everyone|channel|here)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
+_ZWSP = "\u200b"
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
 
 
@@ -119,9 +125,32 @@ def source_line(c: Citation) -> str:
     return " — ".join(parts)
 
 
-def _quote_text(n: int, text: str) -> str:
-    body = "\n".join("> " + line for line in escape(text).splitlines() if line.strip())
-    return clip(body or "> …", SECTION_LIMIT - 8) + f" [{n}]"
+def _bold(text: str) -> str:
+    """`*text*` when Slack can show it bold: no `*` inside (mrkdwn cannot escape one), no line
+    break. Zero-width spaces around it let the markers work inside a word, as in Korean or
+    Japanese text without spaces (Slack bolds only at word boundaries)."""
+    if "*" in text or "\n" in text or not text.strip():
+        return escape(text)
+    return f"{_ZWSP}*{escape(text)}*{_ZWSP}"
+
+
+def _quote_text(q: Quote) -> str:
+    lines = highlighted_lines(q.text, q.span)
+    body = "\n".join("> " + "".join(_bold(t) if hit else escape(t) for t, hit in line)
+                     for line in lines)
+    return clip(body or "> …", SECTION_LIMIT - 8) + f" [{q.n}]"
+
+
+def _quote_section(q: Quote, link: TranslateLink | None) -> Block:
+    """A quote's section; a quote in another language than the question carries a URL button
+    opening a public translation page (the user's client opens it, the server never calls the
+    service)."""
+    block = _section(_quote_text(q))
+    if link is not None:
+        block["accessory"] = {"type": "button", "action_id": f"{ACTION_TRANSLATE}_{q.n}",
+                              "url": link.url, "text": {"type": "plain_text",
+                                                        "text": link.label[:75], "emoji": True}}
+    return block
 
 
 def feedback_value(answer: Answer, question: Question) -> str:
@@ -173,11 +202,16 @@ def _feedback_block(answer: Answer, question: Question) -> Block:
     }
 
 
-def render_answer(answer: Answer, question: Question | None = None) -> SlackMessage:
-    """Lead, quoted evidence (each ending in its `[n]`), examples, sources as links, and 👍/👎
-    when there is a question to attach the feedback to and the reply is an answer or an
-    abstention. Quotes beyond the 50-block budget are dropped, never the sources."""
-    head = [_section(escape(answer.text))]
+def render_answer(answer: Answer, question: Question | None = None,
+                  translate: str = "google") -> SlackMessage:
+    """The answer in bold (or the lead when there is none), quoted evidence with the answer
+    bold inside it (each quote ending in its `[n]`, with a translate button beside a quote in
+    another language than the question; `translate` names the service, or "off"), examples,
+    sources as links, and 👍/👎 when there is a question to attach the feedback to and the
+    reply is an answer or an abstention. Quotes beyond the 50-block budget are dropped, never
+    the sources."""
+    lead = lead_line(answer)
+    head = [_section(_bold(lead) if answer.answer_span else escape(lead))]
     tail: list[Block] = []
     if answer.examples:
         tail += [_section(t) for t in _chunks("• " + escape(e) for e in answer.examples)]
@@ -187,7 +221,8 @@ def render_answer(answer: Answer, question: Question | None = None) -> SlackMess
     if question is not None and answer.kind in ("answer", "abstain"):
         tail.append(_feedback_block(answer, question))
     room = MAX_BLOCKS - len(head) - len(tail)
-    quotes = [_section(_quote_text(q.n, q.text)) for q in answer.quotes]
+    quotes = [_quote_section(q, quote_link(answer, q, translate, TRANSLATE_URL_LIMIT))
+              for q in answer.quotes]
     blocks = head + quotes[: max(room, 0)] + tail
     return SlackMessage(text=fallback_text(answer.to_plain_text()), blocks=blocks[:MAX_BLOCKS])
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -16,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from partnerbot.adapters.common.chat import answer_or_apology, help_or_apology
+from partnerbot.adapters.common.translate_link import TranslateLink, translate_links
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
 from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.ratelimit import RateLimiter
@@ -40,6 +42,8 @@ from partnerbot.bot.types import Question
 log = logging.getLogger("partnerbot.telegram")
 
 FEEDBACK_KINDS = ("answer", "abstain")  # help, errors and refusals get no 👍/👎
+# A URL button's limit is not documented; 2048, the usual URL limit, is accepted
+TRANSLATE_URL_LIMIT = 2048
 
 
 def identity(context: ContextTypes.DEFAULT_TYPE) -> BotIdentity:
@@ -51,16 +55,20 @@ def user_lang(update: Update, text: str | None = None) -> str:
     return ui_lang(text, user.language_code if user else None)
 
 
-def feedback_keyboard(key: str) -> InlineKeyboardMarkup:
-    """👍/👎 under an answer; callback_data (max 64 bytes) carries only the verdict and a key."""
-    return InlineKeyboardMarkup(
+def feedback_keyboard(key: str, links: Sequence[TranslateLink] = ()) -> InlineKeyboardMarkup:
+    """👍/👎 under an answer; callback_data (max 64 bytes) carries only the verdict and a key.
+    Translate links (URL buttons the user's app opens) go above them, three to a row."""
+    rows = [
+        [InlineKeyboardButton(link.label, url=link.url) for link in links[i : i + 3]]
+        for i in range(0, len(links), 3)
+    ]
+    rows.append(
         [
-            [
-                InlineKeyboardButton("👍", callback_data=f"fb:u:{key}"),
-                InlineKeyboardButton("👎", callback_data=f"fb:d:{key}"),
-            ]
+            InlineKeyboardButton("👍", callback_data=f"fb:u:{key}"),
+            InlineKeyboardButton("👎", callback_data=f"fb:d:{key}"),
         ]
     )
+    return InlineKeyboardMarkup(rows)
 
 
 def pager(page: int, pages: int) -> InlineKeyboardMarkup | None:
@@ -110,6 +118,10 @@ class UserHandlers:
         if question is None:  # addressed but empty: "@bot" or a bare "/ask"
             await send_html(context.bot, target, esc(message("telegram_ask_usage", lang)))
             return
+        previous = _replied_answer(msg, identity(context))
+        if previous is not None:  # a reply to one of our answers: a follow-up in that chain
+            asked = self.keys.get(previous)
+            question = replace(question, context=asked.question if asked else None)
         with request_scope(question):  # this task's log lines, and the engine thread's
             await self._answer(context, question, target, lang, msg)
 
@@ -127,17 +139,21 @@ class UserHandlers:
         async with typing(context.bot, target):
             answer = await asyncio.to_thread(answer_or_apology, self.engine, question, lang)
         markup = None
+        asked = Asked(
+            question=question.text,
+            request_id=question.request_id,
+            release_ids=tuple(c.doc_id for c in answer.citations),
+        )
         if answer.kind in FEEDBACK_KINDS:
-            self.keys.put(
-                question.request_id,
-                Asked(
-                    question=question.text,
-                    request_id=question.request_id,
-                    release_ids=tuple(c.doc_id for c in answer.citations),
-                ),
+            self.keys.put(question.request_id, asked)
+            service = self.engine.settings.translate_links
+            markup = feedback_keyboard(
+                question.request_id, translate_links(answer, service, TRANSLATE_URL_LIMIT)[:6]
             )
-            markup = feedback_keyboard(question.request_id)
-        await send_parts(context.bot, target, render_answer(answer), markup)
+        sent = await send_parts(context.bot, target, render_answer(answer), markup)
+        if answer.kind in FEEDBACK_KINDS:  # a reply to any part asks a follow-up of this question
+            for part in sent:
+                self.keys.put(_reply_key(part.chat_id, part.message_id), asked)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start and /help, in the user's language, with example questions from the engine."""
@@ -225,6 +241,18 @@ class UserHandlers:
         except Exception as exc:  # the network may be what failed; logging is all we can do
             self.engine.metrics.error(PLATFORM, "platform_api")
             log.warning("could not report the error to the chat: %s", exc)
+
+
+def _reply_key(chat_id: int, message_id: int) -> str:
+    return f"reply:{chat_id}:{message_id}"
+
+
+def _replied_answer(msg: Message, bot: BotIdentity) -> str | None:
+    """The key of the bot's answer that `msg` replies to, or None."""
+    replied = msg.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+        return None
+    return _reply_key(replied.chat_id, replied.message_id)
 
 
 def _asked_from_reply(answer_message: object, key: str) -> Asked:

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from partnerbot.bot.messages import message
-from partnerbot.bot.types import Answer, Citation, IndexStatus, ReleaseInfo
+from partnerbot.bot.reply_text import highlighted_lines, lead_line, valid_span
+from partnerbot.bot.types import Answer, Citation, IndexStatus, Quote, ReleaseInfo
 
 LIMIT = 4096  # Telegram's maximum message length
 
@@ -72,15 +73,32 @@ def citation_block(c: Citation) -> Block:
     return Block(plain, html=f"[{c.n}] {_link(c.title, c.url)}{esc(tail)}")
 
 
+def quote_block(q: Quote) -> Block:
+    """A quote in a `<blockquote>` ending in its `[n]`, the answering span in bold (a quote
+    too long for one message is split as plain text, without the bold)."""
+    plain = f"{q.text} [{q.n}]"
+    if valid_span(q.text, q.span) is None:
+        return Block(plain, open="<blockquote>", close="</blockquote>")
+    body = "".join(
+        f"<b>{esc(t)}</b>" if hit and t.strip() else esc(t)
+        for line in highlighted_lines(q.text, q.span)
+        for t, hit in [*line, ("\n", False)]
+    ).rstrip("\n")
+    return Block(plain, open="<blockquote>", close="</blockquote>",
+                 html=f"<blockquote>{body} [{q.n}]</blockquote>")
+
+
 def answer_blocks(answer: Answer) -> list[Block]:
-    """Lead, quoted evidence with its `[n]`, examples, then the numbered sources."""
-    blocks = [Block(line) for line in answer.text.splitlines() or [""]]
+    """The answer in bold (or the lead when there is none), quoted evidence with its `[n]` and
+    the answer bold inside it, examples, then the numbered sources."""
+    lead = lead_line(answer)
+    if answer.answer_span and lead.strip():
+        blocks = [Block(" ".join(lead.split()), open="<b>", close="</b>")]
+    else:
+        blocks = [Block(line) for line in lead.splitlines() or [""]]
     if answer.quotes:
         blocks.append(BLANK)
-        blocks += [
-            Block(f"{q.text} [{q.n}]", open="<blockquote>", close="</blockquote>")
-            for q in answer.quotes
-        ]
+        blocks += [quote_block(q) for q in answer.quotes]
     if answer.examples:
         blocks.append(BLANK)
         blocks += [Block(ex, open="• <i>", close="</i>") for ex in answer.examples]
@@ -141,9 +159,8 @@ def _fit(block: Block, limit: int) -> list[str]:
     rendered = block.render()
     if tg_len(rendered) <= limit:
         return [rendered]
-    wrapper = tg_len(block.open) + tg_len(block.close) if block.html is None else 0
-    opening, closing = (block.open, block.close) if block.html is None else ("", "")
-    return [opening + esc(p) + closing for p in _pieces(block.text, limit - wrapper)]
+    wrapper = tg_len(block.open) + tg_len(block.close)
+    return [block.open + esc(p) + block.close for p in _pieces(block.text, limit - wrapper)]
 
 
 def split_blocks(blocks: Sequence[Block], limit: int = LIMIT) -> list[str]:
