@@ -89,8 +89,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:  # the same object as a line of `eval --details`, without `qid`
         print(json.dumps({"question": text, **answer.to_dict()}, ensure_ascii=False, indent=2))
     else:
-        print(answer.to_plain_text())
+        print(_reply_text(answer))
     return 0
+
+
+def _reply_text(answer: Any) -> str:
+    """The reply, the answer in bold in a terminal; plain text (no ANSI codes) when piped."""
+    from partnerbot.bot.reply_text import plain_reply
+
+    bold = (lambda s: f"\033[1m{s}\033[0m") if sys.stdout.isatty() else None
+    return plain_reply(answer, bold)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -99,6 +107,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = _engine(settings)
     err.print("Ask about partnerships; 'help' for examples, Ctrl-D or 'quit' to leave.")
+    previous: str | None = None  # a follow-up naming no party asks about this one's parties
     while True:
         try:
             line = input("? ")
@@ -107,7 +116,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if line.strip().lower() in {"quit", "exit", ":q"}:
             return 0
-        print(engine.answer(Question(text=line, platform="cli")).to_plain_text())
+        if not line.strip():
+            continue
+        answer = engine.answer(Question(text=line, platform="cli", context=previous))
+        if answer.kind in ("answer", "abstain"):
+            previous = line
+        print(_reply_text(answer))
         print()
 
 
