@@ -73,6 +73,8 @@ def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,
     forms_of = dict(terms.names)
     kinds_of_body = org_words()
     for phrase in terms.phrases:
+        if all(w in terms.places for w in phrase):
+            continue
         known = [w for w in phrase if w not in unknown]
         # one thing named in several words ("LegoChem Biosciences"): any known word will do,
         # but not a word that only says what kind of body it is ("University")

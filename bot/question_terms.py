@@ -30,6 +30,7 @@ BIGRAM_COVER = 0.6  # share of a word's bigrams a text must hold to mention it
 _KO_QUESTION_STEMS = (*QUESTION_STEMS, "알려")
 _HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
 _CJK_RUN = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}{HAN_UNIFIED}々]{{2,}}")
+_PLACE_AFTER = re.compile(r"\b(?:in|at|from|near)\s+((?:[A-Z][\w\-]*\s?)+)")
 _KATAKANA_NAME = re.compile(f"[{KATAKANA}]{{3,}}")
 _VERB_ENDING = re.compile(r"(다|다고|다는|하는|했는|되는|된|한|할|해|했어|했나|인가|는지|으면|면서|니다|어요|아요)$")
 _HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
@@ -68,6 +69,10 @@ def name_like(word: str) -> bool:
         return True
     if _HANGUL_WORD.fullmatch(word) and len(word) >= 5 and not _VERB_ENDING.search(word):
         return True  # 라온셀테라퓨틱스: a long word without a verb's ending reads as a name
+    return _body_name(word)
+
+
+def _body_name(word: str) -> bool:
     return any(word.endswith(s) and len(word) >= len(s) + (2 if len(s) == 1 else 1)
                for s in body_suffixes())
 
@@ -83,6 +88,9 @@ class QuestionTerms:
     phrases: tuple[tuple[str, ...], ...] = ()
     # Korean/Japanese names matched by their bigrams (see the module docstring)
     fuzzy: frozenset[str] = frozenset()
+    # words of places the question sets the scene with ("… the MOU in Osaka"): not parties,
+    # so a release need not spell them
+    places: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question: str, query: QueryVectors, view: SearchIndex) -> QuestionTerms:
@@ -107,16 +115,23 @@ class QuestionTerms:
             phrases.append(tuple(w for w in run if w in names))
         fuzzy: set[str] = set()
         for word in _cjk_words(question):
-            if (word in names or word.casefold() in general or not name_like(word)
-                    or not in_corpus(word, view)):
+            if word in names or word.casefold() in general or not name_like(word):
                 continue
-            names[word] = forms_of(word, view)
-            fuzzy.add(word)
+            forms = forms_of(word, view)
+            if in_corpus(word, view):
+                fuzzy.add(word)
+            elif len(forms) > 1 or not _HANGUL_WORD.fullmatch(word) or not _body_name(word):
+                # spelt in another script in the corpus (its forms decide), or a katakana
+                # spelling whose match by sound is too uncertain to call it unknown
+                continue
+            # else a Korean name of a body no release holds in any script: unknown
+            names[word] = forms
             phrases.append((word,))
+        places = frozenset(w for m in _PLACE_AFTER.finditer(question) for w in m.group(1).split())
         return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
                    expansion_tokens=frozenset(exp), names=tuple(names.items()),
                    phrases=tuple(p for p in dict.fromkeys(phrases) if p),
-                   fuzzy=frozenset(fuzzy))
+                   fuzzy=frozenset(fuzzy), places=places)
 
     def mentioned(self, name: str, text: str, view: SearchIndex) -> bool:
         """Does `text` name `name` in one of its forms (or, for a Korean or Japanese word,
