@@ -1,15 +1,100 @@
 """Answers from the partnership registry: lists, counts, yes/no, timelines and periods.
 
-Placeholder until the registry is part of the index (issue 11): no question is answered
-here yet, so every question goes to the quoted-sentence answer.
+A question about many partnerships at once ("Which organisations has X signed with?", "몇 곳?",
+"2024年に締結された協定", "Do we have an MOU with X?") is answered from the records extracted at
+index time: one line per partnership (partner in the forms the corpus gives, kind, date,
+`[n]`), sorted by date, sources below. A question about one partnership (two of its parties
+named, no list or count asked) and a question naming an organisation the registry does not
+know go to the quoted-sentence answer, which answers or abstains.
 """
 
 from __future__ import annotations
 
-from partnerbot.bot.types import Answer
+from dataclasses import dataclass
+
+from partnerbot.bot.aggregate_cues import Period, has_cue, period_of
+from partnerbot.bot.answer import citation
+from partnerbot.bot.messages import message
+from partnerbot.bot.partner_lines import Line, find_orgs, lines_of, org_label, period_label
+from partnerbot.bot.types import Answer, Citation
 from partnerbot.retrieval.search import SearchIndex
+
+__all__ = ["Ask", "answer_aggregate", "partners_answer", "read_question"]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What an aggregate question asks: how to frame the reply, about whom, when."""
+
+    frame: str  # "list", "count", "yesno"
+    org_ids: tuple[str, ...]  # one organisation: the registry's ids for its forms
+    period: Period | None
+
+
+def read_question(text: str, view: SearchIndex) -> Ask | None:
+    """The aggregate question in `text`, or None when it asks about one partnership (or about
+    nothing the registry can list)."""
+    registry = view.registry
+    if not registry.records:
+        return None
+    period = period_of(text)
+    frame = ("count" if has_cue(text, "count") else "yesno" if has_cue(text, "yesno")
+             else "list" if has_cue(text, "list") or has_cue(text, "timeline") else None)
+    if frame is None and (period is None or not has_cue(text, "partnership")):
+        return None
+    found = find_orgs(text, view)
+    if found is None:  # names an organisation the registry does not know
+        return None
+    if len(found) >= 2:
+        return None  # two parties named: one partnership, answered by quoting its release
+    if not found and period is None and frame != "list":
+        return None
+    return Ask(frame or "list", found[0] if found else (), period)
 
 
 def answer_aggregate(text: str, lang: str, view: SearchIndex) -> Answer | None:
     """The registry's answer to an aggregate question, or None to answer it from sentences."""
-    return None
+    ask = read_question(text, view)
+    if ask is None:
+        return None
+    return _answer(ask, lang, view)
+
+
+def partners_answer(name: str, lang: str, view: SearchIndex) -> Answer | None:
+    """Every partnership of the organisation called `name` (any form the corpus gives), or of
+    every organisation when `name` is empty: `/partners list NAME` in chat. None when the
+    registry knows no such organisation."""
+    if not name.strip():
+        return _answer(Ask("list", (), None), lang, view, always=True)
+    found = find_orgs(name, view) or [tuple(o.id for o in view.registry.find(name)[:1])]
+    if not found[0]:
+        return None
+    return _answer(Ask("list", found[0], None), lang, view)
+
+
+def _answer(ask: Ask, lang: str, view: SearchIndex, always: bool = False) -> Answer | None:
+    registry = view.registry
+    dates = {rid: r.date for rid, r in view.releases.items()}
+    period = ask.period or Period()
+    records = registry.select(ask.org_ids, period.since, period.until, dates)
+    if not records and not always:
+        return None
+    lines, numbers = lines_of(records, ask.org_ids, lang, view)
+    citations: tuple[Citation, ...] = tuple(
+        citation(n, view.releases[rid]) for rid, n in numbers.items())
+    subject = org_label(registry.org(ask.org_ids[0]), lang, view) if ask.org_ids else ""
+    lead = _lead(ask, lang, subject, period_label(ask.period, lang), len(lines))
+    return Answer(kind="answer", text="\n".join([lead, *(line.text for line in lines)]),
+                  lang=lang, citations=citations, retrieved=tuple(numbers),
+                  sources_heading=message("sources", lang), rows=tuple(_rows(lines)))
+
+
+def _lead(ask: Ask, lang: str, subject: str, period: str, n: int) -> str:
+    if not subject:
+        return message("registry_all", lang, period=period, n=n)
+    key = {"count": "registry_count", "yesno": "registry_yes"}.get(ask.frame, "registry_list")
+    return message(key, lang, org=subject, period=period, n=n)
+
+
+def _rows(lines: list[Line]) -> list[str]:
+    return [line.text for line in lines]

@@ -36,6 +36,9 @@ from partnerbot.retrieval.lexical import BM25Index
 from partnerbot.retrieval.lexicon import Lexicon
 from partnerbot.retrieval.load import load_index
 from partnerbot.retrieval.passage import Passage, content_key
+from partnerbot.retrieval.registry import build as build_registry
+from partnerbot.retrieval.registry import extract
+from partnerbot.retrieval.registry import store as registry_store
 from partnerbot.retrieval.summary import BuildSummary, Progress
 from partnerbot.retrieval.tokenize import TOKENIZER_NAME
 from partnerbot.retrieval.vector_store import FaissStore
@@ -95,6 +98,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
                     and old_manifest.get("tokenizer") == TOKENIZER_NAME
                     and old_manifest.get("releases") == hashes
                     and old_manifest.get("sentence_embedder") == embedders[0].name
+                    and (old_manifest.get("registry") or {}).get("format")
+                    == registry_store.REGISTRY_FORMAT
+                    and (old_manifest.get("registry") or {}).get("overrides")
+                    == registry_store.overrides_key(corpus_dir)
                     and _loads(index_dir, embedders)):
                 return BuildSummary(version=old, releases=len(releases),
                                     passages=int(old_manifest.get("passages", 0)), embedded=0,
@@ -134,6 +141,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
         try:
             _write_version(tmp, version, releases, passages, matrices, embedder_meta, hashes,
                            result.skipped, approximate)
+            _write_registry(tmp, releases, hashes, corpus_dir,
+                            versions / old if old and not rebuild else None, progress)
             np.save(tmp / "sentences.npy", sentence_matrix.astype(np.float16))
             patch_manifest(tmp, sentence_embedder=sentence_embedder.name)
             final = versions / version
@@ -162,6 +171,32 @@ def _loads(index_dir: Path, embedders: Sequence[Embedder]) -> bool:
     except IndexError_:
         return False
     return True
+
+
+def _write_registry(path: Path, releases: Sequence[Release], hashes: dict[str, str],
+                    corpus_dir: Path, previous: Path | None, progress: Progress | None) -> None:
+    """The partnership registry of the new version: records of unchanged releases are taken
+    from the previous version, the others extracted; organisations are resolved afresh over
+    all of them (cheap, and one new release can join two organisations)."""
+    started = time.monotonic()
+    cached = registry_store.cached_records(previous / registry_store.FILE, hashes) \
+        if previous is not None else {}
+    extracted = {r.id: (hashes[r.id], cached[r.id] if r.id in cached else extract(r))
+                 for r in releases}
+    if progress:
+        progress("partnership registry", len(releases), len(releases))
+    lexicon = Lexicon.load(path / "lexicon.json")
+    orgs, records = build_registry(releases, lexicon, corpus_dir,
+                                   cached={rid: list(recs) for rid, (_, recs) in extracted.items()})
+    registry_store.dump(path / registry_store.FILE, records, orgs, extracted)
+    patch_manifest(path, registry={
+        "format": registry_store.REGISTRY_FORMAT, "overrides": registry_store.overrides_key(corpus_dir),
+        "records": len(records), "orgs": len(orgs),
+        "extracted": len(releases) - len(cached), "reused": len(cached),
+        "seconds": round(time.monotonic() - started, 3)})
+    for name in (registry_store.FILE, "manifest.json"):
+        with (path / name).open("rb") as fh:
+            os.fsync(fh.fileno())
 
 
 def _write_version(path: Path, version: str, releases: Sequence[Release],

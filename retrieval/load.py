@@ -25,6 +25,8 @@ from partnerbot.retrieval.layout import (
 from partnerbot.retrieval.lexical import BM25Index, LexicalIndex
 from partnerbot.retrieval.lexicon import Lexicon
 from partnerbot.retrieval.passage import Passage
+from partnerbot.retrieval.registry import store as registry_store
+from partnerbot.retrieval.registry.store import Registry
 from partnerbot.retrieval.tokenize import TOKENIZER_NAME, tokenize
 from partnerbot.retrieval.vector_store import FaissStore, VectorStore
 
@@ -52,6 +54,7 @@ class LoadedIndex:
     passages_of: dict[str, list[Passage]] = field(default_factory=dict)
     sentence_row: dict[str, int] = field(default_factory=dict)  # passage id -> first row
     position: dict[str, int] = field(default_factory=dict)  # passage id -> row in the stores
+    registry: Registry = field(default_factory=Registry)
 
     def __post_init__(self) -> None:
         row = 0
@@ -142,9 +145,18 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     part.check("sentences.npy", sentence_vectors.shape == (n_sentences,
                                                            dims[sentence_embedder]),
                f"shape {sentence_vectors.shape} for {n_sentences} sentences")
+    if not isinstance(manifest.get("registry"), dict):  # built before the registry existed
+        raise IndexStale(f"index in {index_dir} has no partnership registry: run "
+                         f"`partnerbot index`")
+    registry = part.read(registry_store.FILE,
+                         lambda f: registry_store.load(f, releases.keys()))
+    part.check(registry_store.FILE, len(registry.records) == manifest["registry"].get("records"),
+               f"{len(registry.records)} records, the manifest says "
+               f"{manifest['registry'].get('records')}")
     return LoadedIndex(version=version, path=path, manifest=manifest, releases=releases,
                        passages=passages, stores=stores, bm25=bm25, lexicon=lexicon,
-                       sentence_embedder=sentence_embedder, sentence_vectors=sentence_vectors)
+                       sentence_embedder=sentence_embedder, sentence_vectors=sentence_vectors,
+                       registry=registry)
 
 
 class _Parts:

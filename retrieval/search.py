@@ -17,10 +17,11 @@ from partnerbot.retrieval import lexicon as _lexicon
 from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.load import LoadedIndex
 from partnerbot.retrieval.passage import Passage
+from partnerbot.retrieval.registry.store import Registry
 from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever, margin_of
 from partnerbot.retrieval.tokenize import token_set, tokenize
 
-__all__ = ["Hit", "NameForms", "Passage", "QueryVectors", "SearchIndex", "TermStats"]
+__all__ = ["Hit", "NameForms", "Passage", "QueryVectors", "Registry", "SearchIndex", "TermStats"]
 
 
 class TermStats:
@@ -106,6 +107,11 @@ class SearchIndex:
     def built_at(self) -> str:
         """ISO 8601 time the version was built (UTC), as its manifest records it."""
         return str(self._index.manifest.get("built_at", ""))
+
+    @property
+    def registry(self) -> Registry:
+        """Partnership records and organisations of this version (lists, counts, periods)."""
+        return self._index.registry
 
     @property
     def passage_count(self) -> int:

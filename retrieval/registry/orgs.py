@@ -107,6 +107,8 @@ def _variants(name: str, text: str) -> list[str]:
 
 def _forms(p: PartyMention, text: str) -> list[str]:
     forms = [p.name, *p.forms, *_variants(p.name, text)]
+    # an alias list in one bracket ("(Northmere BioAlliance, NMBA)") gives each alias too
+    forms += [part.strip() for f in p.forms if ", " in f for part in f.split(", ")]
     return list(dict.fromkeys(f for f in forms if f.strip()))
 
 
@@ -158,9 +160,25 @@ def _sounds_alike(a: str, b: str) -> bool:
     return len(b.split()) > 1 and " " not in a and _alike(ka, phonetic_key(first), 0.8)
 
 
+_TEAM_SUFFIX = re.compile("(?:" + "|".join(sorted(
+    (re.escape(w) for w in (*ORG_SUFFIX_KO, *ORG_SUFFIX_JA) if len(w) >= 2), key=len,
+    reverse=True)) + ")+$")
+
+
+def sounds_alike(form: str, name: str) -> bool:
+    """A Korean or Japanese form of an organisation that sounds like a Latin `name`, with the
+    form's type words at the end left out (`K-바이오랩허브추진단` ~ `K-Bio LabHub`)."""
+    if _script(form) == "latin" or _script(name) != "latin":
+        return False
+    head = form.split()[-1] if form.split() else form
+    stem = _TEAM_SUFFIX.sub("", head)
+    return any(_sounds_alike(f, name) for f in dict.fromkeys((head, stem)) if len(f) >= 2)
+
+
 def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon | None = None,
             overrides: Overrides | None = None) -> tuple[list[Org], list[Record]]:
     """Organisations of all parties, and the records with each party's `org` id filled in."""
+    releases = list(releases)
     texts = {r.id: r.text for r in releases}
     overrides = overrides or Overrides()
     mentions: list[tuple[int, int, PartyMention, list[str]]] = []
@@ -212,7 +230,38 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
         for j, b in names[x + 1:]:
             if uf.find(i) != uf.find(j) and _sounds_alike(a, b):
                 uf.join(i, j)
+    _align_translations(records, mentions, uf, releases)
     return _build(records, mentions, uf)
+
+
+def _align_translations(records: list[Record], mentions: list[tuple[int, int, PartyMention, list[str]]],
+                        uf: _Union, releases: list[Release]) -> None:
+    """A release and its translation announce the same partnership: when their records of
+    one kind and date have every party but one already joined, the remaining two are one
+    organisation written in two scripts (`白峰大学` = `Shiramine University`)."""
+    ids = {r.id for r in releases}
+    of_record: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        of_record.setdefault(m[0], []).append(i)
+    by_release: dict[str, list[int]] = {}
+    for ri, rec in enumerate(records):
+        if not rec.mentioned:
+            by_release.setdefault(rec.release, []).append(ri)
+    for rel in releases:
+        other = rel.translation_of
+        if not other or other not in ids or other < rel.id:
+            continue
+        for a in by_release.get(rel.id, []):
+            for b in by_release.get(other, []):
+                ra, rb = records[a], records[b]
+                if ra.kind != rb.kind or (ra.signed and rb.signed and ra.signed != rb.signed):
+                    continue
+                left_a = [i for i in of_record.get(a, [])
+                          if not any(uf.find(i) == uf.find(j) for j in of_record.get(b, []))]
+                left_b = [j for j in of_record.get(b, [])
+                          if not any(uf.find(i) == uf.find(j) for i in of_record.get(a, []))]
+                if len(left_a) == 1 and len(left_b) == 1 and len(of_record.get(a, [])) >= 2:
+                    uf.join(left_a[0], left_b[0])
 
 
 def _build(records: list[Record], mentions: list[tuple[int, int, PartyMention, list[str]]],

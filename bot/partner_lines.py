@@ -1,0 +1,203 @@
+"""Registry answers, line by line: which organisations a question names, how a partner is
+written for the asker, and one line per partnership.
+
+A partnership reported by several releases (a release and its translation, a later release
+listing it among earlier ones) is one line citing each of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from partnerbot.bot.aggregate_cues import Period
+from partnerbot.bot.messages import message
+from partnerbot.bot.question_terms import general_terms, name_like, org_words
+from partnerbot.corpus.language.korean import strip_particle
+from partnerbot.retrieval.registry.records import Org, Record
+from partnerbot.retrieval.search import NameForms, SearchIndex
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_KANA_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_CJK_WORD = re.compile(r"[\uac00-\ud7a3]{2,}|[\u30a0-\u30ff\u4e00-\u9fff々ー・]{2,}")
+
+
+def script_of(name: str) -> str:
+    if _HANGUL.search(name):
+        return "ko"
+    if _KANA_HAN.search(name):
+        return "ja"
+    return "en"
+
+
+# ---- which organisations a question names ----------------------------------------------------
+
+def _pattern(form: str) -> re.Pattern[str] | None:
+    """A form as a pattern: Latin words on word boundaries, any spacing or hyphenation;
+    Korean and Japanese as written, spaces optional."""
+    parts = [p for p in re.split(r"[\s\-‐·・]+", form.strip()) if p]
+    if not parts:
+        return None
+    body = r"[\s\-‐·・]*".join(re.escape(p) for p in parts)
+    if script_of(form) == "en":
+        if len(form.replace(" ", "")) < 3:
+            return None
+        return re.compile(r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])", re.IGNORECASE)
+    return re.compile(body) if len("".join(parts)) >= 2 else None
+
+
+def _generic(form: str) -> bool:
+    words = form.casefold().split()
+    return all(w in general_terms() or w in org_words() for w in words)
+
+
+def find_orgs(text: str, view: SearchIndex) -> list[tuple[str, ...]] | None:
+    """The organisations `text` names, each as the ids of the registry's organisations that
+    are written like it in any script (`Kawasaki` ~ `川崎市`, when the registry could not
+    join them); None when it also names something that reads as an organisation the registry
+    does not know ("Acme Therapeutics")."""
+    registry = view.registry
+    spans: list[tuple[int, int, str]] = []
+    forms = sorted(((f, o.id) for o in registry.orgs for f in o.forms if not _generic(f)),
+                   key=lambda fo: -len(fo[0]))
+    for form, oid in forms:
+        pat = _pattern(form)
+        if pat is None:
+            continue
+        for m in pat.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), oid))
+    groups: list[tuple[str, ...]] = []
+    for a, b, oid in sorted(spans):
+        if not any(oid in g for g in groups):
+            groups.append(_same(text[a:b], oid, view))
+    for name in _names(text):
+        start = text.find(name)
+        if any(a <= start < b for a, b, _ in spans):
+            continue
+        oid = _known(name, view)
+        if oid is None:
+            return None
+        if oid and not any(oid in g for g in groups):
+            groups.append(_same(name, oid, view))
+    return groups
+
+
+def _same(name: str, oid: str, view: SearchIndex) -> tuple[str, ...]:
+    """`oid` and the organisations written as another form of `name` the corpus gives."""
+    ids = [oid]
+    for form in view.names.forms_of(name):
+        if form != name and not _generic(form):
+            ids.extend(o.id for o in view.registry.find(form)[:1])
+    return tuple(dict.fromkeys(ids))
+
+
+def _names(text: str) -> list[str]:
+    """Runs of capitalised Latin words, and Korean/Japanese words that read as names of
+    bodies or places."""
+    general, kinds = general_terms(), org_words()
+    out: list[str] = []
+    for run in NameForms.name_runs(text):
+        words = [w for w in run if w.casefold() not in general]
+        if words and not all(w.casefold() in kinds for w in words) and any(
+                not re.search(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]", w) for w in words):
+            out.append(" ".join(words))
+    for m in _CJK_WORD.finditer(text):
+        word = strip_particle(m.group(0)) if _HANGUL.search(m.group(0)) else m.group(0)
+        if len(word) >= 2 and word.casefold() not in general and name_like(word):
+            out.append(word)
+    return out
+
+
+def _known(name: str, view: SearchIndex) -> str | None:
+    """The organisation `name` (or a form the corpus gives for it) is; "" when it is a name
+    of something else the corpus knows (a place, a person); None when it is unknown."""
+    registry = view.registry
+    for form in [name, *view.names.forms_of(name)]:
+        orgs = registry.find(form)
+        if orgs:
+            return orgs[0].id
+    if view.terms.known([name]):
+        return ""  # the corpus writes it but no partnership has it as a party: not a party
+    return None
+
+
+# ---- how a partner is written ----------------------------------------------------------------
+
+def org_label(org: Org | None, lang: str, view: SearchIndex) -> str:
+    """The organisation in the asker's script first, then its most used name in another script:
+    `메디센 파리 리전 (Medicen Paris Region)`."""
+    if org is None:
+        return "?"
+    names = _names_of(org, view)
+    mine = [n for n in names if script_of(n) == lang]
+    first = mine[0] if mine else names[0]
+    other = next((n for n in names if script_of(n) != script_of(first)), None)
+    return f"{first} ({other})" if other else first
+
+
+def _names_of(org: Org, view: SearchIndex) -> list[str]:
+    """The organisation's names, those parties were most often written as first."""
+    counts: Counter[str] = Counter()
+    for r in view.registry.records:
+        for p in r.parties:
+            if p.org == org.id:
+                counts[p.name] += 1
+    names = sorted(counts, key=lambda n: (-counts[n], -len(n)))
+    rest = [f for f in org.forms if f not in counts and "(" not in f]
+    return list(dict.fromkeys([*names, *rest, org.name]))
+
+
+def period_label(period: Period | None, lang: str) -> str:
+    if period is None or not (period.since or period.until):
+        return ""
+    if period.one_year:
+        return message("registry_in", lang, year=period.one_year)
+    if period.since and period.until:
+        return message("registry_between", lang, since=period.since, until=period.until)
+    if period.since:
+        return message("registry_since", lang, year=period.since)
+    return message("registry_until", lang, year=period.until)
+
+
+# ---- one line per partnership ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    date: str
+    releases: tuple[str, ...]
+
+
+def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
+             view: SearchIndex) -> tuple[list[Line], dict[str, int]]:
+    """One line per partnership, by date; and release id -> its `[n]`, numbered in order."""
+    registry = view.registry
+    dates = {rid: r.date for rid, r in view.releases.items()}
+    groups: dict[tuple[frozenset[str], str, str], list[Record]] = {}
+    for r in records:
+        when = registry.date_of(r, dates) or ""
+        key = (frozenset(p.org or p.name for p in r.parties), r.kind, when[:4])
+        groups.setdefault(key, []).append(r)
+    for orgs, kind, year in list(groups):
+        dated = [k for k in groups if k[:2] == (orgs, kind) and k[2]]
+        if not year and len(dated) == 1:  # the same partnership, one release without a date
+            groups[dated[0]].extend(groups.pop((orgs, kind, year)))
+    numbers: dict[str, int] = {}
+    lines: list[Line] = []
+    ordered = sorted(groups.values(), key=lambda g: (
+        max((registry.date_of(r, dates) or "" for r in g), key=len) or "9999", g[0].release))
+    for group in ordered:
+        when = max((registry.date_of(r, dates) or "" for r in group), key=len)
+        rel = list(dict.fromkeys(r.release for r in sorted(group, key=lambda r: r.mentioned)))
+        marks = "".join(f"[{numbers.setdefault(rid, len(numbers) + 1)}]" for rid in rel)
+        parties = [p for p in group[0].parties if p.org not in subject] or list(group[0].parties)
+        names = " · ".join(org_label(registry.org(p.org), lang, view) if p.org else p.name
+                           for p in parties)
+        kind = message("kind_" + group[0].kind, lang) if group[0].kind else ""
+        note = " " + message("registry_mentioned", lang) if all(r.mentioned for r in group) else ""
+        date = when or message("registry_undated", lang)
+        lines.append(Line(f"• {names} — {kind}, {date}{note} {marks}", when, tuple(rel)))
+    return lines, numbers
