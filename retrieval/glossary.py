@@ -3,9 +3,9 @@
 Questions often come in one language and are answered by a release in another; the
 embedders align meaning only loosely across languages, and BM25 not at all. Translating the
 domain words of a question ("tenant companies" -> 입주 기업, 入居企業) gives lexical matching
-something to hold on to. Names are learnt from the corpus (see lexicon.py); this file holds
-only the vocabulary of MOUs, clusters and life science that every release shares, plus the
-best-known places whose Japanese spelling is in kanji (which cannot be matched by sound).
+something to hold on to. The table (retrieval/data/glossary.txt) holds only the vocabulary of
+MOUs, clusters and life science that every release shares; names of organisations and places
+are learnt from the corpus at index time (see lexicon.py), never listed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from importlib import resources
 _LANGS = ("en", "ko", "ja")
 # Package data (retrieval/data/), read once on first use.
 VOCABULARY_FILE = "glossary.txt"
-NAMES_FILE = "glossary_names.txt"
 
 
 def _parse(block: str) -> list[dict[str, tuple[str, ...]]]:
@@ -31,19 +30,10 @@ def _parse(block: str) -> list[dict[str, tuple[str, ...]]]:
     return groups
 
 
-def _table(name: str) -> list[dict[str, tuple[str, ...]]]:
-    return _parse(resources.files("partnerbot.retrieval").joinpath("data", name)
-                  .read_text(encoding="utf-8"))
-
-
 @lru_cache(maxsize=1)
 def _groups() -> list[dict[str, tuple[str, ...]]]:
-    return _table(VOCABULARY_FILE) + _name_groups()
-
-
-@lru_cache(maxsize=1)
-def _name_groups() -> list[dict[str, tuple[str, ...]]]:
-    return _table(NAMES_FILE)
+    return _parse(resources.files("partnerbot.retrieval").joinpath("data", VOCABULARY_FILE)
+                  .read_text(encoding="utf-8"))
 
 
 def _present(form: str, lang: str, lowered: str) -> bool:
@@ -53,20 +43,18 @@ def _present(form: str, lang: str, lowered: str) -> bool:
     return len(form) >= 2 and form in lowered
 
 
-@lru_cache(maxsize=2)
-def _english_pattern(names_only: bool) -> re.Pattern[str]:
-    forms = sorted({f for g in (_name_groups() if names_only else _groups()) for f in g["en"]},
-                   key=len, reverse=True)
+@lru_cache(maxsize=1)
+def _english_pattern() -> re.Pattern[str]:
+    forms = sorted({f for g in _groups() for f in g["en"]}, key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![a-z0-9])")
 
 
-def translate_terms(text: str, names_only: bool = False) -> list[str]:
-    """Glossary forms, in the other two languages, of the domain words found in `text`
-    (`names_only`: of the places and companies only)."""
+def translate_terms(text: str) -> list[str]:
+    """Glossary forms, in the other two languages, of the domain words found in `text`."""
     lowered = text.lower()
-    english = {m.group(0) for m in _english_pattern(names_only).finditer(lowered)}
+    english = {m.group(0) for m in _english_pattern().finditer(lowered)}
     out: list[str] = []
-    for group in _name_groups() if names_only else _groups():
+    for group in _groups():
         found = [lang for lang in _LANGS
                  if (any(f in english for f in group[lang]) if lang == "en"
                      else any(_present(f, lang, lowered) for f in group[lang]))]

@@ -42,7 +42,7 @@ _LATIN_STOP = {"The", "This", "That", "These", "It", "In", "On", "At", "For", "W
                "They", "Through", "Since", "After", "Before", "During", "Furthermore",
                "Moving", "Going", "Based", "Below", "So", "Also", "When", "What", "Who", "How",
                "Which", "Where", "Why", "Did", "Does", "Do", "Is", "Are", "Was", "Were", "Has",
-               "Have", "Can", "Will", "Korea", "Korean", "Japan", "Japanese", "MOU", "MOUs",
+               "Have", "Can", "Will", "MOU", "MOUs",
                "News", "Menu", "Contact", "Website", "About", "I", "II", "III", "Mr", "Ms", "Dr"}
 
 
@@ -220,8 +220,7 @@ class Lexicon:
         return cached
 
     def _compute_forms(self, name: str) -> list[str]:
-        forms = [name, *self.aliases_of(name), *self.sound_alikes(name),
-                 *translate_terms(name, names_only=True)]
+        forms = [name, *self.aliases_of(name), *self.sound_alikes(name)]
         for alias in list(forms[1:]):
             forms.extend(self.aliases_of(alias))
         return sorted(set(forms), key=len, reverse=True)
