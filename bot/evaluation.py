@@ -2,13 +2,17 @@
 
 Metrics, fields and breakdowns follow ../shared/eval/README.md: recall@1/@5 and MRR@10 over
 distinct retrieved releases, answer accuracy (not abstained, a `must_contain` string in the
-reply, a gold release cited), abstention on unanswerable questions, false abstentions, latency.
+reply, a gold release cited), lead accuracy (the same, but only the answer span and the first
+quote count: the reply leads with the fact), cross-lingual accuracy, abstention on unanswerable
+questions, false abstentions, median reply length, latency beside a bare query embedding.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import statistics
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -71,11 +75,15 @@ def judge(case: QACase, answer: Answer) -> dict[str, Any]:
     reply = _squash(answer.to_plain_text())
     contains = any(_squash(m) in reply for m in case.must_contain)
     cited_gold = any(c.doc_id in gold for c in answer.citations)
+    # the reply leads with the fact: only the answer line and the first quote count
+    lead = _squash(" ".join([answer.answer_span or ""] + [q.text for q in answer.quotes[:1]]))
+    lead_contains = any(_squash(m) in lead for m in case.must_contain)
     return {
         "recall_at_1": float(first == 0) if gold else None,
         "recall_at_5": float(first is not None and first < 5) if gold else None,
         "mrr_at_10": (1.0 / (first + 1) if first is not None else 0.0) if gold else None,
         "answer_correct": (not answer.abstained and contains and cited_gold) if gold else None,
+        "lead_correct": (not answer.abstained and lead_contains and cited_gold) if gold else None,
         "abstained": answer.abstained,
     }
 
@@ -102,20 +110,37 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "recall_at_5": _mean(r["recall_at_5"] for r in answerable),
         "mrr_at_10": _mean(r["mrr_at_10"] for r in answerable),
         "answer_accuracy": _mean(float(r["answer_correct"]) for r in answerable),
+        "lead_accuracy": _mean(float(r["lead_correct"]) for r in answerable),
         "abstain_rate_unanswerable": _mean(float(r["abstained"]) for r in unanswerable),
         "false_abstain_rate": _mean(float(r["abstained"]) for r in answerable),
     }
 
 
+def _embed_ms(engine: Engine, text: str) -> float:
+    """One bare query embedding by the first embedder alone: the yardstick for latency."""
+    started = time.perf_counter()
+    engine.embedders[0].encode_queries([text])
+    return (time.perf_counter() - started) * 1000
+
+
 def evaluate(engine: Engine, cases: list[QACase],
              on_case: Callable[[int, int], None] | None = None,
              details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Answer every case as chat would and measure. Replies are measured in characters of
+    `to_plain_text()`, over answered answerable questions (as the shared scorer does);
+    latency is put next to a bare query embedding of the same questions in the same run, so
+    the ratio holds whatever the machine."""
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
+    embeds: list[float] = []
+    replies: list[int] = []
     for i, case in enumerate(cases):
         answer = engine.answer(Question(text=case.question, platform="eval"))
         verdict = judge(case, answer)
         latencies.append(answer.latency_ms)
+        embeds.append(_embed_ms(engine, case.question))
+        if case.answerable and not answer.abstained:
+            replies.append(len(answer.to_plain_text()))
         rows.append({**verdict, "answerable": case.answerable, "type": case.type,
                      "lang": case.q_lang or answer.lang})
         if details is not None:
@@ -124,8 +149,15 @@ def evaluate(engine: Engine, cases: list[QACase],
         if on_case:
             on_case(i + 1, len(cases))
     result = _summary(rows)
+    crosslingual = [r for r in rows if r["type"] == "crosslingual" and r["answerable"]]
+    result["crosslingual_accuracy"] = _mean(float(r["answer_correct"]) for r in crosslingual)
+    result["crosslingual_recall_at_1"] = _mean(r["recall_at_1"] for r in crosslingual)
+    result["median_reply_chars"] = statistics.median(replies) if replies else None
     result["latency_ms_p50"] = _percentile(latencies, 0.5)
     result["latency_ms_p95"] = _percentile(latencies, 0.95)
+    result["embed_ms_p50"] = _percentile(embeds, 0.5)
+    result["latency_vs_embed_p50"] = (round(result["latency_ms_p50"] / result["embed_ms_p50"], 2)
+                                      if result["embed_ms_p50"] else None)
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_lang: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
