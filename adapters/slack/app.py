@@ -310,5 +310,9 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
                        seen=stores.claims("slack:seen", EVENT_TTL),
                        threads=stores.claims("slack:thread", THREAD_TTL),
                        asked=stores.answer_keys("slack:thread_question", THREAD_TTL))
+    # uploads, `remove` and `sources` first: bolt runs the first listener that matches
+    from partnerbot.adapters.slack.uploads import SlackUploads
+
+    SlackUploads(engine.admin, settings).register(app)
     bot.register(app)
     return app

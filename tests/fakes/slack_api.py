@@ -105,9 +105,19 @@ class FakeSlackAPI:
         self._ts = itertools.count(1)
         self.socket_mode_url: str | None = None
         self._up = False
+        self._files: dict[str, tuple[str, bytes]] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                """A file's `url_private`: served only with the bot token, as Slack does."""
+                status, data = fake._download(self.path, dict(self.headers))
+                self.send_response(status)
+                self.send_header("content-type", "application/octet-stream")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
@@ -177,6 +187,23 @@ class FakeSlackAPI:
         return f"http://127.0.0.1:{self.port}/respond/{key}"
 
     # -- test controls ----------------------------------------------------------------------
+
+    def add_file(self, name: str, data: bytes) -> str:
+        """A file someone shared: `files.info` describes it, its `url_private` serves it."""
+        file_id = f"F{len(self._files) + 1:08d}"
+        self._files[file_id] = (name, data)
+        return file_id
+
+    def _download(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        auth = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
+        parts = path.split("?", 1)[0].split("/")  # /files-pri/<team>-<id>/<name>
+        file_id = parts[2].split("-", 1)[-1] if len(parts) > 3 else ""
+        with self._lock:
+            self._calls.append(Call("files.download", {"file": file_id},
+                                    {k.lower(): v for k, v in headers.items()}))
+        if not auth.startswith("Bearer xox") or file_id not in self._files:
+            return 404, b"<html>not found</html>"
+        return 200, self._files[file_id][1]
 
     def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
         """The next `times` calls of `method` answer `{"ok": false, "error": error}`."""
@@ -278,6 +305,14 @@ class FakeSlackAPI:
             ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
             return {**ok, "channel": channel, "ts": ts,
                     "message": {"text": body.get("text"), "ts": ts, "bot_id": BOT_ID}}
+        if method == "files.info":
+            file_id = str(body.get("file", ""))
+            if file_id not in self._files:
+                return {"ok": False, "error": "file_not_found"}
+            name, data = self._files[file_id]
+            url = f"http://127.0.0.1:{self.port}/files-pri/{TEAM_ID}-{file_id}/{name}"
+            return {**ok, "file": {"id": file_id, "name": name, "size": len(data),
+                                   "url_private": url, "url_private_download": url + "?dl=1"}}
         if method == "chat.postEphemeral":
             return {**ok, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "apps.connections.open":
@@ -431,6 +466,13 @@ def message_event(text: str, *, user: str = "UALICE01", channel: str = "C0000001
         event["thread_ts"] = thread_ts
     event.update(extra)
     return event
+
+
+def file_share_event(file_id: str, name: str, *, user: str = "UALICE01",
+                     channel: str = "D0000001", text: str = "") -> dict[str, Any]:
+    """A `message` event with subtype `file_share`: someone shared a file in a DM."""
+    return message_event(text, user=user, channel=channel, channel_type="im",
+                         subtype="file_share", files=[{"id": file_id, "name": name}])
 
 
 def slash_command(text: str, *, response_url: str, user: str = "UALICE01",

@@ -212,6 +212,7 @@ class FakeBotAPI:
     _handler: type[BaseHTTPRequestHandler] | None = None
     _port: int = 0
     _closed: bool = False
+    _files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -228,6 +229,15 @@ class FakeBotAPI:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                """A file's download URL, `<base_file_url><token>/<file_path>`."""
+                status, data = api._download(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -276,6 +286,21 @@ class FakeBotAPI:
         return f"{self.url}/file/bot"
 
     # -- test controls ----------------------------------------------------------------------
+
+    def add_file(self, name: str, data: bytes) -> str:
+        """A document someone sent: getFile describes it, its file path serves it."""
+        file_id = f"BQAC{len(self._files) + 1:06d}"
+        self._files[file_id] = (name, data)
+        return file_id
+
+    def _download(self, path: str) -> tuple[int, bytes]:
+        prefix = f"/file/bot{self.token}/documents/"
+        file_id = path.removeprefix(prefix).split("/", 1)[0] if path.startswith(prefix) else ""
+        self._record(Call("file.download", {"path": path}, 200 if file_id in self._files
+                          else 404))
+        if file_id not in self._files:
+            return 404, b"Not Found"
+        return 200, self._files[file_id][1]
 
     def queue_update(self, update: dict[str, Any]) -> None:
         """Make `update` available to getUpdates (the real polling loop picks it up)."""
@@ -443,6 +468,12 @@ class FakeBotAPI:
             result["reply_markup"] = params["reply_markup"]
         return result
 
+    def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        name, data = self._files[file_id]
+        return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_size": len(data),
+                "file_path": f"documents/{file_id}/{name}"}
+
     def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._me()
 
@@ -547,6 +578,18 @@ def message(
         data["is_topic_message"] = True
     if reply_to is not None:
         data["reply_to_message"] = reply_to
+    return data
+
+
+def document_message(file_id: str, name: str, size: int, *, chat_id: int = 42,
+                     user_id: int = 42, caption: str | None = None) -> dict[str, Any]:
+    """A private message carrying a document (a file sent as a file, not as a photo)."""
+    data = message("", chat_id=chat_id, user_id=user_id)
+    del data["text"]
+    data["document"] = {"file_id": file_id, "file_unique_id": "u" + file_id, "file_name": name,
+                        "file_size": size}
+    if caption:
+        data["caption"] = caption
     return data
 
 
