@@ -16,10 +16,12 @@ from partnerbot.bot.aggregate_cues import Period, has_cue, period_of
 from partnerbot.bot.answer import citation
 from partnerbot.bot.messages import message
 from partnerbot.bot.partner_lines import Line, find_orgs, lines_of, org_label, period_label
-from partnerbot.bot.types import Answer, Citation
+from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.retrieval.search import SearchIndex
 
 __all__ = ["Ask", "answer_aggregate", "partners_answer", "read_question"]
+
+QUOTED_LINES = 3  # lists this short quote each partnership's sentence under the lines
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ def read_question(text: str, view: SearchIndex) -> Ask | None:
     period = period_of(text)
     frame = ("count" if has_cue(text, "count") else "yesno" if has_cue(text, "yesno")
              else "list" if has_cue(text, "list") or has_cue(text, "timeline") else None)
-    if frame is None and (period is None or not has_cue(text, "partnership")):
-        return None
+    if (frame in (None, "count", "yesno") and not has_cue(text, "partnership")) or (
+            frame is None and period is None):
+        return None  # "how many researchers", "참여하고 있나요": not about partnerships
     found = find_orgs(text, view)
     if found is None:  # names an organisation the registry does not know
         return None
@@ -84,8 +87,12 @@ def _answer(ask: Ask, lang: str, view: SearchIndex, always: bool = False) -> Ans
         citation(n, view.releases[rid]) for rid, n in numbers.items())
     subject = org_label(registry.org(ask.org_ids[0]), lang, view) if ask.org_ids else ""
     lead = _lead(ask, lang, subject, period_label(ask.period, lang), len(lines))
+    # a short list quotes each partnership's signing sentence as well, so the reply still
+    # shows the releases' own words
+    quotes = tuple(Quote(n=numbers[src[0]], text=src[1], doc_id=src[0], start=src[2], end=src[3])
+                   for line in lines if len(lines) <= QUOTED_LINES and (src := line.source))
     return Answer(kind="answer", text="\n".join([lead, *(line.text for line in lines)]),
-                  lang=lang, citations=citations, retrieved=tuple(numbers),
+                  lang=lang, quotes=quotes, citations=citations, retrieved=tuple(numbers),
                   sources_heading=message("sources", lang), rows=tuple(_rows(lines)))
 
 

@@ -119,6 +119,11 @@ def _known(name: str, view: SearchIndex) -> str | None:
         orgs = registry.find(form)
         if orgs:
             return orgs[0].id
+    words = name.casefold().split()
+    for org in registry.orgs:  # a short form: "Kestrel" for "Kestrel Genomics"
+        if any(f.casefold().split()[:len(words)] == words and not _generic(f.split()[0])
+               for f in org.forms if script_of(f) == "en" and len(f.split()) > len(words)):
+            return org.id
     if view.terms.known([name]):
         return ""  # the corpus writes it but no partnership has it as a party: not a party
     return None
@@ -169,6 +174,9 @@ class Line:
     text: str
     date: str
     releases: tuple[str, ...]
+    # the signing sentence, verbatim: (release id, sentence, start, end); start/end are 0 for
+    # a release's title
+    source: tuple[str, str, int, int] | None = None
 
 
 def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
@@ -199,5 +207,16 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         kind = message("kind_" + group[0].kind, lang) if group[0].kind else ""
         note = " " + message("registry_mentioned", lang) if all(r.mentioned for r in group) else ""
         date = when or message("registry_undated", lang)
-        lines.append(Line(f"• {names} — {kind}, {date}{note} {marks}", when, tuple(rel)))
+        lines.append(Line(f"• {names} — {kind}, {date}{note} {marks}", when, tuple(rel),
+                          _source(group, lang, view)))
     return lines, numbers
+
+
+def _source(group: Sequence[Record], lang: str, view: SearchIndex) -> tuple[str, str, int, int] | None:
+    """The signing sentence of the partnership, from a release in the asker's language when
+    there is one, an announcing release before one that only lists it."""
+    ranked = sorted(group, key=lambda r: (view.releases[r.release].lang != lang, r.mentioned))
+    for r in ranked:
+        for s in r.sources:
+            return (r.release, s.sentence, s.start or 0, s.end or 0)
+    return None

@@ -160,16 +160,17 @@ def _sounds_alike(a: str, b: str) -> bool:
     return len(b.split()) > 1 and " " not in a and _alike(ka, phonetic_key(first), 0.8)
 
 
-_TEAM_SUFFIX = re.compile("(?:" + "|".join(sorted(
-    (re.escape(w) for w in (*ORG_SUFFIX_KO, *ORG_SUFFIX_JA) if len(w) >= 2), key=len,
-    reverse=True)) + ")+$")
+_TEAM_SUFFIX = re.compile("(?<=..)(?:" + "|".join(sorted(
+    (re.escape(w) for w in (*ORG_SUFFIX_KO, *ORG_SUFFIX_JA)), key=len, reverse=True)) + ")+$")
 
 
 def sounds_alike(form: str, name: str) -> bool:
     """A Korean or Japanese form of an organisation that sounds like a Latin `name`, with the
     form's type words at the end left out (`K-바이오랩허브추진단` ~ `K-Bio LabHub`)."""
-    if _script(form) == "latin" or _script(name) != "latin":
+    if (_script(form) == "latin") == (_script(name) == "latin"):
         return False
+    if _script(form) == "latin":
+        form, name = name, form
     head = form.split()[-1] if form.split() else form
     stem = _TEAM_SUFFIX.sub("", head)
     return any(_sounds_alike(f, name) for f in dict.fromkeys((head, stem)) if len(f) >= 2)
