@@ -67,22 +67,30 @@ def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,
     """The first name phrase none of whose known words the releases `doc_ids` mention ('' if
     all are). A name the corpus spells only in scripts these releases are not written in
     (`Osaka` for a Japanese release writing 大阪) cannot be checked there, so it is not
-    counted missing: the releases' other names and the retrieval decide."""
+    counted missing; but a release in which none of two or more parties can be checked is
+    not shown to be about them at all."""
     texts = [view.releases[d].text for d in doc_ids]
     scripts = {_SCRIPT_OF_LANG.get(view.releases[d].lang, "latin") for d in doc_ids}
     forms_of = dict(terms.names)
     kinds_of_body = org_words()
+    checked = unchecked = 0
     for phrase in terms.phrases:
         if all(w in terms.places for w in phrase):
             continue
         known = [w for w in phrase if w not in unknown]
+        if not known:
+            continue
         # one thing named in several words ("LegoChem Biosciences"): any known word will do,
         # but not a word that only says what kind of body it is ("University")
         telling = [w for w in known if w.casefold() not in kinds_of_body] or known
-        if not known or any(terms.mentioned(w, t, view) for w in telling for t in texts):
+        if any(terms.mentioned(w, t, view) for w in telling for t in texts):
+            checked += 1
             continue
         if {script_of(f) for w in known for f in forms_of.get(w, (w,))} & scripts:
             return " ".join(phrase)
+        unchecked += 1
+    if unchecked >= 2 and not checked:  # "X랑 Y 협약": neither party shown to be in it
+        return " ".join(p for phrase in terms.phrases for p in phrase)
     return ""
 
 

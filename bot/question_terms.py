@@ -31,6 +31,7 @@ _KO_QUESTION_STEMS = (*QUESTION_STEMS, "알려")
 _HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
 _CJK_RUN = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}{HAN_UNIFIED}々]{{2,}}")
 _PLACE_AFTER = re.compile(r"\b(?:in|at|from|near)\s+((?:[A-Z][\w\-]*\s?)+)")
+_KO_MULTIWORD = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}(?: [{HANGUL_SYLLABLES}]{{2,}}){{1,3}}")
 _KATAKANA_NAME = re.compile(f"[{KATAKANA}]{{3,}}")
 _VERB_ENDING = re.compile(r"(다|다고|다는|하는|했는|되는|된|한|할|해|했어|했나|인가|는지|으면|면서|니다|어요|아요)$")
 _HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
@@ -120,7 +121,8 @@ class QuestionTerms:
             forms = forms_of(word, view)
             if in_corpus(word, view):
                 fuzzy.add(word)
-            elif len(forms) > 1 or not _HANGUL_WORD.fullmatch(word) or not _body_name(word):
+            elif (len(forms) > 1 or not _HANGUL_WORD.fullmatch(word.replace(" ", ""))
+                  or not _body_name(word)):
                 # spelt in another script in the corpus (its forms decide), or a katakana
                 # spelling whose match by sound is too uncertain to call it unknown
                 continue
@@ -181,6 +183,12 @@ def _split(name: str) -> list[str]:
 
 def _cjk_words(question: str) -> list[str]:
     out: list[str] = []
+    # a Korean name in several words ("보스턴 바이오 클러스터"): the words up to a kind of body
+    for m in _KO_MULTIWORD.finditer(question):
+        name = m.group(0)
+        last = strip_particle(name.split()[-1])
+        if _body_name(last) or last in body_suffixes():
+            out.append(" ".join([*name.split()[:-1], last]))
     for m in _CJK_RUN.finditer(question):
         word = m.group(0)
         if _HANGUL_WORD.fullmatch(word):
