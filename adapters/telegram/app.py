@@ -108,6 +108,10 @@ def build_application(
 
     only_new = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
     application.add_handler(TypeHandler(Update, users.drop_duplicates), group=-1)
+    # uploads first: a reply to a waiting upload is not a question
+    from partnerbot.adapters.telegram.uploads import TelegramUploads
+
+    TelegramUploads(engine.admin, settings, progress_interval).register(application)
     application.add_handler(CommandHandler(["start", "help"], users.on_help, only_new))
     application.add_handler(CommandHandler("ask", users.on_question, only_new))
     application.add_handler(CommandHandler("sources", users.on_sources, only_new))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 TOKEN = "123456:TEST-fake-token"
 BOT_ID = 123456
@@ -294,6 +294,7 @@ class FakeBotAPI:
         return file_id
 
     def _download(self, path: str) -> tuple[int, bytes]:
+        path = unquote(path)
         prefix = f"/file/bot{self.token}/documents/"
         file_id = path.removeprefix(prefix).split("/", 1)[0] if path.startswith(prefix) else ""
         self._record(Call("file.download", {"path": path}, 200 if file_id in self._files
