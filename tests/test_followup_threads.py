@@ -148,3 +148,27 @@ def test_chat_follow_up_on_the_next_line(engine: Engine, monkeypatch: pytest.Mon
     assert len(replies) == 2
     assert KANAGAWA_TITLE in _first_source(replies[1])
     assert "\x1b[" not in out
+
+
+def test_slack_translate_button_click_is_acknowledged(engine: Engine, settings: Settings) -> None:
+    """A URL button opens in the user's client, but Slack still sends the click: bolt answers
+    an unhandled one with 404, which Slack shows the user as a warning."""
+    from urllib.parse import urlencode
+
+    from tests.fakes.slack_api import block_action
+
+    cfg = dataclasses.replace(settings, slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
+    listeners = TrackingExecutor()
+    with FakeSlackAPI() as api, closing(FeedbackStore(cfg.feedback_db)) as store:
+        app = build_app(engine, cfg, client=WebClient(token="xoxb-test", base_url=api.url),
+                        feedback=store, listener_executor=listeners)
+        button = {"type": "button", "action_id": "translate_1",
+                  "url": "https://translate.google.com/?sl=ko&tl=en&text=x&op=translate",
+                  "text": {"type": "plain_text", "text": "Translate [1]"}}
+        raw = urlencode({"payload": json.dumps(block_action(button))})
+        resp = app.dispatch(BoltRequest(body=raw, headers=signed_headers(
+            SECRET, raw, content_type="application/x-www-form-urlencoded")))
+        listeners.wait_idle()
+        assert resp.status == 200
+        assert api.calls("chat.postMessage") == [] and api.calls("chat.postEphemeral") == []
+    listeners.shutdown()
