@@ -334,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     from partnerbot.adapters.cli_corpus import add_parsers
 
     add_parsers(add)
+
+    from partnerbot.adapters.registry_cli import add_commands
+
+    add_commands(add)  # partners, orgs
     return parser
 
 

@@ -11,15 +11,18 @@ know go to the quoted-sentence answer, which answers or abstains.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from partnerbot.bot.aggregate_cues import Period, has_cue, period_of
 from partnerbot.bot.answer import citation
 from partnerbot.bot.messages import message
 from partnerbot.bot.partner_lines import Line, find_orgs, lines_of, org_label, period_label
 from partnerbot.bot.types import Answer, Citation, Quote
+from partnerbot.retrieval.registry import partners_json
 from partnerbot.retrieval.search import SearchIndex
 
-__all__ = ["Ask", "answer_aggregate", "partners_answer", "read_question"]
+__all__ = ["Ask", "answer_aggregate", "org_rows", "partner_rows", "partners_answer",
+           "read_question"]
 
 QUOTED_LINES = 3  # lists this short quote each partnership's sentence under the lines
 
@@ -69,10 +72,37 @@ def partners_answer(name: str, lang: str, view: SearchIndex) -> Answer | None:
     registry knows no such organisation."""
     if not name.strip():
         return _answer(Ask("list", (), None), lang, view, always=True)
-    found = find_orgs(name, view) or [tuple(o.id for o in view.registry.find(name)[:1])]
-    if not found[0]:
+    ids = _org_ids(name, view)
+    if not ids:
         return None
-    return _answer(Ask("list", found[0], None), lang, view)
+    return _answer(Ask("list", ids, None), lang, view)
+
+
+def _org_ids(name: str, view: SearchIndex) -> tuple[str, ...]:
+    found = find_orgs(name, view)
+    if found:
+        return found[0]
+    return tuple(o.id for o in view.registry.find(name)[:1])
+
+
+def partner_rows(view: SearchIndex, name: str | None = None, since: str | None = None,
+                 until: str | None = None) -> list[dict[str, Any]] | None:
+    """Records as `partnerbot partners --json` prints them, by date; with `name`, only those
+    of that organisation (None when the registry knows no such organisation)."""
+    ids: tuple[str, ...] = ()
+    if name:
+        ids = _org_ids(name, view)
+        if not ids:
+            return None
+    dates = {rid: r.date for rid, r in view.releases.items()}
+    records = view.registry.select(ids, since, until, dates)
+    return partners_json(records, view.registry.orgs)
+
+
+def org_rows(view: SearchIndex) -> list[dict[str, Any]]:
+    """Organisations with their forms and the releases naming them (`partnerbot orgs`)."""
+    return [{"id": o.id, "name": o.name, "forms": list(o.forms), "releases": list(o.releases)}
+            for o in view.registry.orgs]
 
 
 def _answer(ask: Ask, lang: str, view: SearchIndex, always: bool = False) -> Answer | None:

@@ -21,6 +21,7 @@ from partnerbot.retrieval.search import NameForms, SearchIndex
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KANA_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]{1,7}")
 _CJK_WORD = re.compile(r"[\uac00-\ud7a3]{2,}|[\u30a0-\u30ff\u4e00-\u9fff々ー・]{2,}")
 
 
@@ -88,7 +89,8 @@ def find_orgs(text: str, view: SearchIndex) -> list[tuple[str, ...]] | None:
 def _same(name: str, oid: str, view: SearchIndex) -> tuple[str, ...]:
     """`oid` and the organisations written as another form of `name` the corpus gives."""
     ids = [oid]
-    for form in view.names.forms_of(name):
+    core = " ".join(w for w in name.split() if not _generic(w))  # "City of Kawasaki" -> "Kawasaki"
+    for form in dict.fromkeys([*view.names.forms_of(name), *view.names.forms_of(core or name)]):
         if form != name and not _generic(form):
             ids.extend(o.id for o in view.registry.find(form)[:1])
     return tuple(dict.fromkeys(ids))
@@ -139,8 +141,18 @@ def org_label(org: Org | None, lang: str, view: SearchIndex) -> str:
     names = _names_of(org, view)
     mine = [n for n in names if script_of(n) == lang]
     first = mine[0] if mine else names[0]
-    other = next((n for n in names if script_of(n) != script_of(first)), None)
-    return f"{first} ({other})" if other else first
+    also = list(dict.fromkeys(n for n in (
+        next((n for n in names if script_of(n) != script_of(first)), None),
+        _acronym(org, first)) if n))
+    return f"{first} ({', '.join(also)})" if also else first
+
+
+def _acronym(org: Org, name: str) -> str | None:
+    """The abbreviation the corpus defines for the organisation (`UCLA`), unless the name
+    shown already is one."""
+    if _ACRONYM.fullmatch(name):
+        return None
+    return min((f for f in org.forms if _ACRONYM.fullmatch(f)), key=len, default=None)
 
 
 def _names_of(org: Org, view: SearchIndex) -> list[str]:

@@ -40,7 +40,7 @@ def partners_json(records: Iterable[Record], orgs: Iterable[Org]) -> list[dict[s
     organisation is written in across the corpus, release ids, kind, date and sources."""
     by_id = {o.id: o for o in orgs}
     out = []
-    for r in sorted(records, key=lambda r: (r.signed or "", r.release)):
+    for r in sorted(records, key=lambda r: (r.signed or "9999", r.release)):  # undated last
         parties = []
         for p in r.parties:
             org = by_id.get(p.org or "")
