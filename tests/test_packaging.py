@@ -40,6 +40,12 @@ def test_the_wheel_holds_one_top_level_name_and_the_bundled_releases(wheel: Path
     assert zipfile.ZipFile(wheel).read(top_level).decode().split() == ["partnerbot"]
     for layer in ("bot", "retrieval", "corpus", "adapters"):
         assert f"partnerbot/{layer}/__init__.py" in names
+    # every package of the source tree is in the wheel (a sub-package missing from
+    # pyproject's list would install without, say, partnerbot.adapters.common)
+    for init in sorted(REPO.glob("*/**/__init__.py")):
+        layer = init.relative_to(REPO).parts[0]
+        if layer in ("bot", "retrieval", "corpus", "adapters"):
+            assert f"partnerbot/{init.relative_to(REPO).as_posix()}" in names, init
     assert "partnerbot/corpus/releases/docs.jsonl" in names
     assert sum(n.startswith("partnerbot/corpus/releases/") and n.endswith(".txt")
                for n in names) >= 5

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
@@ -43,11 +44,11 @@ from partnerbot.adapters.slack.slack_calls import call_slack, response_url_clien
 from partnerbot.adapters.slack.translate import (
     PLATFORM,
     Command,
+    event_to_question,
     is_answerable,
     mentions,
     parse_command,
     thread_of,
-    unwrap_markup,
 )
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked, MemoryAnswerKeys
 from partnerbot.adapters.stores.claims import Claims, MemoryClaims
@@ -142,11 +143,14 @@ class SlackBot:
         # app_mention and message.channels both carry a mention in a thread we know.
         if not self.seen.claim(f"msg:{channel}:{ts}"):
             return
-        text = unwrap_markup(str(event.get("text") or ""), bot_user_id)
         thread_ts = thread_of(event) if in_thread else None
         previous = self.asked.get(f"{channel}:{thread_ts}") if thread_ts else None
-        question = Question(text=text, user_id=str(event["user"]), platform=PLATFORM,
-                            context=previous.question if previous else None)
+        # the pure translation (tested on its own); None for a bare mention
+        found = event_to_question(event, bot_user_id)
+        text = found.text if found is not None else ""
+        question = replace(found or Question(text="", user_id=str(event["user"]),
+                                             platform=PLATFORM),
+                           context=previous.question if previous else None)
         with request_scope(question):
             self._call(client.reactions_add, channel=channel, timestamp=ts,
                        name=WORKING_REACTION)
