@@ -29,6 +29,7 @@ from partnerbot.adapters.common.chat import (
     ui_lang,
 )
 from partnerbot.adapters.common.reindex import ReindexJob
+from partnerbot.adapters.slack.pages import SlackPartnerPages
 from partnerbot.adapters.slack.reindex import PROGRESS_INTERVAL, SlackProgress
 from partnerbot.adapters.slack.render import (
     ACTION_DOWN,
@@ -318,5 +319,6 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
     from partnerbot.adapters.slack.uploads import SlackUploads
 
     SlackUploads(engine.admin, settings).register(app)
+    SlackPartnerPages(engine).register(app)  # /partners list NAME, before the questions
     bot.register(app)
     return app

@@ -23,6 +23,8 @@ from partnerbot.adapters.stores.factory import open_stores
 from partnerbot.adapters.stores.ratelimit import RateLimiter
 from partnerbot.adapters.telegram.admin import AdminHandlers
 from partnerbot.adapters.telegram.handlers import UserHandlers
+from partnerbot.adapters.telegram.pages import PATTERN as PAGES_PATTERN
+from partnerbot.adapters.telegram.pages import PartnerPages
 from partnerbot.adapters.telegram.retry import RetryingRequests
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import FeedbackStore
@@ -115,6 +117,9 @@ def build_application(
     application.add_handler(CommandHandler(["start", "help"], users.on_help, only_new))
     application.add_handler(CommandHandler("ask", users.on_question, only_new))
     application.add_handler(CommandHandler("sources", users.on_sources, only_new))
+    partners = PartnerPages(engine)
+    application.add_handler(CommandHandler("partners", partners.on_command, only_new))
+    application.add_handler(CallbackQueryHandler(partners.on_page, pattern=PAGES_PATTERN))
     application.add_handler(CommandHandler("status", admins.on_status, only_new))
     application.add_handler(CommandHandler("reindex", admins.on_reindex, only_new))
     application.add_handler(CallbackQueryHandler(users.on_feedback, pattern=r"^fb:[ud]:"))
