@@ -31,7 +31,7 @@ OVERLAP_WEIGHT = 0.6
 COVERAGE_WEIGHT = 0.4
 SPAN_BONUS = 0.8
 FIT_BONUS = 0.2
-SLOT_PENALTY = 0.5
+SLOT_PENALTY = 0.9
 SHORT_PENALTY = 0.4
 REMARK_PENALTY = 0.35
 # the release the retrievers rank first is most likely the one asked about: sentences are
@@ -118,7 +118,7 @@ def candidate_passages(hits: Sequence[Hit], passages_of: Callable[[str], Sequenc
 
 
 _SPEECH = re.compile(
-    r"[\"“”「」『』]\s*.{12,}\s*[\"“”「」『』]|\b(said|says|added|noted|commented|stated|remarked)\b|"
+    r"[\"“”「」『』]\s*.{12,}\s*[\"“”「」『』]|[“「『]\s*[^”」』]{15,}$|\b(said|says|added|noted|commented|stated|remarked)\b|"
     r"(말했다|강조했다|덧붙였다|전했다|소감을|と述べ|と語っ|とコメント)", re.I)
 _LIST = re.compile(r"[^,、·;]+[,、·;][^,、·;]+(?:[,、·;]|\band\b|\bor\b|및|와|과|や|と)[^,、·;]+|"
                    r"(?:[▲■●◆①②③④⑤]|\(\d\)).+(?:[▲■●◆①②③④⑤]|\(\d\))")
@@ -200,7 +200,7 @@ def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms
                 elif span is not None and span.quality > 0:
                     score += SPAN_BONUS * (0.0, 0.5, 1.25)[span.quality]
                 else:  # nothing of the kind, or only a duration for "how many companies"
-                    score += FIT_BONUS if fit and span is None else -SLOT_PENALTY
+                    score -= SLOT_PENALTY
             elif kind is Kind.LIST:  # "which fields": a sentence listing several things
                 score += 2 * FIT_BONUS if _LIST.search(text) else 0.0
             elif kind is not Kind.OTHER:

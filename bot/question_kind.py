@@ -90,8 +90,8 @@ DURATION = re.compile(
     r"nine|ten)\s+(?:more\s+)?(?:years?|months?)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|"
     r"nine|ten)[- ](?:years?|months?)\b|\b(?:until|through|till|to)\s+(?:the\s+end\s+of\s+)?"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d\d\b|"
-    r"(?:19|20)\d\d\s*년(?:\s*\d{1,2}\s*월)?\s*까지|\d+\s*(?:년|개월)\s*(?:간|동안)?|"
-    r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?\s*まで|\d+\s*(?:年間|か月|ヶ月|カ月)|\d+\s*年(?!\s*\d)", re.I)
+    r"(?:19|20)\d\d\s*년(?:\s*\d{1,2}\s*월)?\s*까지|(?<!\d)\d{1,2}\s*(?:년|개월)\s*(?:간|동안)?(?!\s*\d)|"
+    r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?\s*まで|(?<!\d)\d{1,2}\s*(?:年間|か月|ヶ月|カ月)|(?<!\d)\d{1,2}\s*年(?!\s*\d|度)", re.I)
 _PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔|에서|で", re.I)
 
 

@@ -53,11 +53,11 @@ _MONEY = re.compile(
     r"(?:約)?\d[\d,.]*\s*(?:万|億|兆)?\s?(?:円|ドル|ユーロ|ウォン)", re.I)
 _COUNT = re.compile(
     r"(?:(?:more than|over|about|around|approximately|nearly|some|up to|at least)\s+)?"
-    r"\d[\d,.]*\s*(?:%|percent\b|[A-Za-z][a-z]+(?:\s[a-z]+)?)|"
+    r"\d[\d,.]*\s*(?:%|percent\b|(?-i:[a-z][a-z]+(?:\s[a-z]+)?))|"
     r"(?:약\s?)?\d[\d,.]*\s*(?:여\s?)?(?:개사|개국|개소|개(?![월년])|명|곳|건|사(?![업])|배|종|회|%|퍼센트)|"
     r"(?:約)?\d[\d,.]*\s*(?:社|人|名|件|カ国|か国|ヶ国|校|%|パーセント)(?:以上)?|"
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
-    r"hundreds?|thousands?)\s+[a-z]+", re.I)
+    r"hundreds?|thousands?)\s+(?-i:[a-z]+)", re.I)
 _TITLES_EN = (r"(?:CEO|President|Chairman|Chairperson|Chair|Director(?: General)?|"
               r"Minister|Vice Minister|Governor|Mayor|Secretary|Commissioner|Head|Dean|"
               r"Professor|Dr\.|Chief Executive(?: Officer)?|Managing Director|"
@@ -110,7 +110,7 @@ _PLACE = [
                r"[A-Z0-9][\w'&\-]*)*(?:,?\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)?)"),
     re.compile(r"((?:[가-힣A-Za-z0-9·‘’'\"()\-]+(?<![은는을를이가과와의]) ){0,3}"
                r"[가-힣A-Za-z0-9·‘’'\"()\-]+?)에서(?=\s)"),
-    re.compile(r"([一-龯ぁ-んァ-ヶー・A-Za-z0-9「」『』()（）]{2,30}?)(?:で|にて|において)(?=[、,\s「『]|$)"),
+    re.compile(r"([一-龯ぁ-んァ-ヶー・A-Za-z0-9「」『』()（）]{2,30}?)(?:にて|において|で(?![しすきあはもなく]))"),
 ]
 
 
