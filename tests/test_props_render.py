@@ -459,3 +459,10 @@ def test_translators_drop_control_characters_and_lone_surrogates() -> None:
     assert parse_command({"text": "\x00"}).kind == "help"
     q = to_question(Message.de_json(tg.message("who\x00 signed\u202e?"), None), ME)
     assert q is not None and q.text == "who signed?"
+
+
+def test_slack_clip_never_leaves_a_broadcast_word_before_the_ellipsis() -> None:
+    """Found (PROPS_SCALE=4): "@everyone한국어" is no broadcast (no word boundary after it),
+    but a clip right after "@everyone" made one with the "…"."""
+    text = '"@everyone한국어000<script>alert(1)</script>00000000' * 50
+    check_block_kit(slack.render_text(text))

@@ -45,6 +45,7 @@ _BROADCAST = re.compile(r"@(everyone|channel|here)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _ZWSP = "\u200b"
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
+_TRAILING_MENTION = re.compile(r"@\w*$")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = _PARTIAL_ENTITY.sub("", text[: limit - 1])
+    # "…" ends a word: a cut inside "@everyone한국어" must not leave "@everyone…" to ping with
+    cut = _TRAILING_MENTION.sub("", cut)
     return cut + "…"
 
 
