@@ -119,8 +119,10 @@ def _answer(ask: Ask, lang: str, view: SearchIndex, always: bool = False) -> Ans
     lead = _lead(ask, lang, subject, period_label(ask.period, lang), len(lines))
     # a short list quotes each partnership's signing sentence as well, so the reply still
     # shows the releases' own words
-    quotes = tuple(Quote(n=numbers[src[0]], text=src[1], doc_id=src[0], start=src[2], end=src[3])
-                   for line in lines if len(lines) <= QUOTED_LINES and (src := line.source))
+    sources = dict.fromkeys(line.source for line in lines
+                            if line.source and len(lines) <= QUOTED_LINES)
+    quotes = tuple(Quote(n=numbers[rid], text=text, doc_id=rid, start=a, end=b)
+                   for rid, text, a, b in (src for src in sources if src))
     return Answer(kind="answer", text="\n".join([lead, *(line.text for line in lines)]),
                   lang=lang, quotes=quotes, citations=citations, retrieved=tuple(numbers),
                   sources_heading=message("sources", lang), rows=tuple(_rows(lines)))

@@ -102,7 +102,8 @@ def _names(text: str) -> list[str]:
     general, kinds = general_terms(), org_words()
     out: list[str] = []
     for run in NameForms.name_runs(text):
-        words = [w for w in run if w.casefold() not in general]
+        words = [w for w in run if w.casefold() not in general
+                 and w.casefold().removesuffix("s") not in general]  # "Partnerships"
         if words and not all(w.casefold() in kinds for w in words) and any(
                 not re.search(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]", w) for w in words):
             out.append(" ".join(words))
