@@ -78,11 +78,11 @@ def find_orgs(text: str, view: SearchIndex) -> list[tuple[str, ...]] | None:
         start = text.find(name)
         if any(a <= start < b for a, b, _ in spans):
             continue
-        oid = _known(name, view)
-        if oid is None:
+        known = _known(name, view)
+        if known is None:
             return None
-        if oid and not any(oid in g for g in groups):
-            groups.append(_same(name, oid, view))
+        if known and not any(known in g for g in groups):
+            groups.append(_same(name, known, view))
     return groups
 
 
