@@ -55,6 +55,11 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
         return Verdict(True, f"{missing_of[chosen[0].doc_id]!r} is not in the cited releases")
     if kind in MUST_FIT and not kept[0].fits_kind:
         return Verdict(True, f"the best sentence holds no {kind.value}")
+    lead = kept[0].span_info
+    if kind in MUST_FIT and lead is not None and lead.quality == 0:
+        # a founding year for "when was the MOU signed", yen for "how many euros", people
+        # for "何件": the releases hold a number, not the one asked for
+        return Verdict(True, f"the best sentence holds no {kind.value} of what was asked")
     if not terms.names and terms.tokens:
         unseen = [t for t in terms.tokens if not stats.has_token(t)]
         if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, stats):

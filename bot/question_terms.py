@@ -33,6 +33,7 @@ _CJK_RUN = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}{HAN_UNIFIED}々]{
 _PLACE_AFTER = re.compile(r"\b(?:in|at|from|near)\s+((?:[A-Z][\w\-]*\s?)+)")
 _KO_MULTIWORD = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}(?: [{HANGUL_SYLLABLES}]{{2,}}){{1,3}}")
 _KATAKANA_NAME = re.compile(f"[{KATAKANA}]{{3,}}")
+_HAN = re.compile(f"[{HAN_UNIFIED}]")
 _VERB_ENDING = re.compile(r"(다|다고|다는|하는|했는|되는|된|한|할|해|했어|했나|인가|는지|으면|면서|니다|어요|아요)$")
 _HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
 
@@ -71,6 +72,14 @@ def name_like(word: str) -> bool:
     if _HANGUL_WORD.fullmatch(word) and len(word) >= 5 and not _VERB_ENDING.search(word):
         return True  # 라온셀테라퓨틱스: a long word without a verb's ending reads as a name
     return _body_name(word)
+
+
+def _stem(word: str) -> str:
+    """The name without its kind of body: 霧ヶ丘 of 霧ヶ丘メディカルセンター."""
+    for suffix in body_suffixes():
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)]
+    return word
 
 
 def _body_name(word: str) -> bool:
@@ -121,10 +130,12 @@ class QuestionTerms:
             forms = forms_of(word, view)
             if in_corpus(word, view):
                 fuzzy.add(word)
-            elif (len(forms) > 1 or not _HANGUL_WORD.fullmatch(word.replace(" ", ""))
-                  or not _body_name(word)):
+            elif (len(forms) > 1 or not _body_name(word)
+                  or not (_HANGUL_WORD.fullmatch(word.replace(" ", ""))
+                          or _HAN.search(_stem(word)))):
                 # spelt in another script in the corpus (its forms decide), or a katakana
-                # spelling whose match by sound is too uncertain to call it unknown
+                # spelling whose match by sound is too uncertain to call it unknown (a name
+                # in Hangul or with kanji would be written so in a release that had it)
                 continue
             # else a Korean name of a body no release holds in any script: unknown
             names[word] = forms
@@ -149,17 +160,27 @@ class QuestionTerms:
 
 
 def forms_of(name: str, view: SearchIndex) -> tuple[str, ...]:
-    """Every form the corpus gives the name, one step further than the lexicon goes
-    (발도리아 -> Valdoria -> バルドリア), and those of the name without its kind of body
-    (다솜대병원 -> 다솜대 -> Dasom)."""
+    """Every form the corpus gives the name: the lexicon's (aliases, sound-alikes), one step
+    further (발도리아 -> Valdoria -> バルドリア), those of the name without its kind of body
+    (다솜대병원 -> 다솜대 -> Dasom) or of its parts (バルドリア・ヘルスクラスター), and those of
+    the organisation the partnership registry resolved it to across releases and scripts
+    (중소벤처기업부 = Ministry of SMEs and Startups, from a release and its translation)."""
     first = [name, *view.names.forms_of(name)]
     if script_of(name) == "ko":
         for variant in name_variants(name)[1:]:
             first.extend(view.names.forms_of(variant))
+    if "・" in name:
+        for part in name.split("・"):
+            if len(part) >= 3:
+                first.extend(view.names.forms_of(part))
     found = dict.fromkeys(first)
     for form in list(found):
         if form != name:
             found.update(dict.fromkeys(view.names.forms_of(form)))
+    orgs = view.registry.find(name)
+    if 0 < len(orgs) <= 2:
+        for org in orgs:
+            found.update(dict.fromkeys(org.forms))
     return tuple(found)
 
 

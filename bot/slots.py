@@ -87,13 +87,23 @@ _EVENT = re.compile(r"\b(Forum|Conference|Summit|Days?|Week|Fair|Expo|Convention
                     r"Festival|Show|Hall|Center|Centre|Headquarters|Campus|Exhibition)\b|"
                     r"포럼|행사|박람회|컨퍼런스|콘퍼런스|심포지엄|전시회|홀|센터|회의실|본부|캠퍼스|"
                     r"フォーラム|会議|展示会|博覧会|シンポジウム|ホール|センター|会場|キャンパス|講堂")
-_SIGNING = re.compile(r"\b(sign(ed|ing)?|conclud(ed|es|ing)|entered into|renew(ed|al)?|extend(ed)?)\b|"
-                      r"체결|서명|맺|연장|締結|調印|署名|結ん|更新", re.I)
+_SIGNING = re.compile(r"\b(sign(ed|ing)?|conclud(ed|es|ing)|entered into|renew(ed|al)?|extend(ed)?|"
+                      r"mou|memorandum|agreement|ceremony)\b|체결|서명|맺|연장|협약|양해각서|"
+                      r"締結|調印|署名|結ん|更新|覚書|協定|契約|調印式", re.I)
 _CURRENCIES = (("€", "eur", "euro", "유로", "ユーロ"), ("$", "usd", "dollar", "달러", "ドル"),
                ("₩", "krw", "won", "원"), ("¥", "jpy", "yen", "円", "엔"), ("£", "gbp", "pound", "파운드"))
 
 
-def _currency(text: str) -> int | None:
+_ASKED_CURRENCY = [re.compile(p, re.I) for p in (
+    r"€|\beur(os?)?\b|유로|ユーロ", r"\$|\busd\b|\bdollars?\b|달러|ドル",
+    r"₩|\bkrw\b|\bwon\b|원화|\d\s*원|ウォン", r"¥|\bjpy\b|\byen\b|円|엔화",
+    r"£|\bgbp\b|\bpounds?\b|파운드")]
+
+
+def _currency(text: str, asked: bool = False) -> int | None:
+    """Which currency a sum (or, with `asked`, a question: "in euros", "원화로") is in."""
+    if asked:
+        return next((i for i, p in enumerate(_ASKED_CURRENCY) if p.search(text)), None)
     lowered = text.casefold()
     return next((i for i, group in enumerate(_CURRENCIES) if any(c in lowered for c in group)),
                 None)
@@ -153,8 +163,11 @@ def _weigh_date(span: Span, sentence: str, signing: bool = False) -> Span:
     if (_ANNOUNCED.search(after) or (span.start < 40 and re.match(r"\s*[—–-]", after))
             or (len(rest) < 30 and rest.upper() == rest)):
         return Span(span.start, span.end, span.kind, span.date, quality=0)
-    if signing and _SIGNING.search(sentence[max(0, span.start - 60):span.end + 60]):
-        return Span(span.start, span.end, span.kind, span.date, quality=2)
+    if signing:
+        # "when was the MOU signed?": a date beside the signing answers it; a date with
+        # nothing of an agreement near it (a founding year) does not
+        near = _SIGNING.search(sentence[max(0, span.start - 60):span.end + 60])
+        return Span(span.start, span.end, span.kind, span.date, quality=2 if near else 1)
     return span
 
 
@@ -162,6 +175,10 @@ def _completeness(span: Span) -> int:
     return sum(v is not None for v in span.date or ())
 
 
+_COUNTER = re.compile(r"(?:何|몇\s?)(件|名|人|社|カ国|か国|校|명|개사|개국|곳|건)")
+_PEOPLE, _FIRMS, _CASES, _NATIONS = ("人", "名", "명"), ("社", "개사", "곳", "개"), ("件", "건"), (
+    "カ国", "か国", "ヶ国", "개국")
+_COUNTER_GROUPS = {c: g for g in (_PEOPLE, _FIRMS, _CASES, _NATIONS) for c in g}
 _TIME_UNITS = re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?)\b|개월|년간|시간|ヶ月|か月|年間",
                          re.I)
 
@@ -179,7 +196,7 @@ def find_span(kind: Kind, sentence: str, question: str = "",
         m = _MONEY.search(sentence)
         if not m:
             return None
-        asked, given = _currency(question), _currency(m.group(0))
+        asked, given = _currency(question, asked=True), _currency(m.group(0))
         # "how many euros" is not answered by a sum in yen
         quality = 0 if asked is not None and given is not None and asked != given else 1
         return Span(m.start(), m.end(), kind, quality=quality)
@@ -237,6 +254,7 @@ def _count_span(sentence: str, question: str, hints: Collection[str] = ()) -> Sp
     dates = [(s.start, s.end) for s in _date_spans(sentence)]
     words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)}
     wants_time = bool(_TIME_UNITS.search(question))
+    counter = _COUNTER.search(question)
     units = [h for h in hints if h and not h.isascii()]
     best: tuple[int, Span] | None = None
     for m in _COUNT.finditer(sentence):
@@ -254,6 +272,9 @@ def _count_span(sentence: str, question: str, hints: Collection[str] = ()) -> Sp
             or any(u in text for u in units)
         timed = bool(_TIME_UNITS.search(sentence[m.start():m.end() + 3]))
         quality = 0 if timed and not wants_time else (2 if asked else 1)
+        if counter and re.search(r"[^\x00-\u2fff]", text) and not any(
+                c in text for c in _COUNTER_GROUPS.get(counter.group(1), (counter.group(1),))):
+            quality = 0  # "何件" is not answered by "5名" (a count in another script may be)
         if best is None or quality > best[0]:
             best = (quality, Span(m.start(), end, Kind.COUNT, quality=quality))
     return best[1] if best else None
