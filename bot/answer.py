@@ -18,6 +18,7 @@ from partnerbot.bot.question_kind import Kind, question_kind
 from partnerbot.bot.question_terms import QuestionTerms
 from partnerbot.bot.slots import localise
 from partnerbot.bot.types import Answer, Citation, Quote
+from partnerbot.bot.verbatim import in_file
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.search import Hit, QueryVectors, SearchIndex
 
@@ -45,6 +46,7 @@ def answer_question(text: str, lang: str, view: SearchIndex, log_questions: bool
         return abstention(view, retrieved, lang)
     chosen = quotes(verdict.evidence, kind)
     chosen = _prefer_question_language(view, chosen, hits, lang, terms, kind, q, text)
+    chosen = [in_file(ev, view.releases[ev.doc_id]) for ev in chosen]
     return _compose(chosen, view.releases, retrieved, lang)
 
 
