@@ -197,3 +197,23 @@ def _ja_back(masked: str, end: int) -> int | None:
     while i < end and masked[i] in " )）":
         i += 1
     return i if end - i >= 2 else None
+
+
+_DATED_ITEM = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:년|年)\s*(?:(\d{1,2})\s*(?:월|月)\s*)?(?:に|には|에)?\s*(.+)$")
+
+
+def dated_items(text: str, lang: str) -> list[tuple[str, Name]]:
+    """The items of a Korean or Japanese list of earlier partners, "2019년 5월 A, 2021년 B,
+    2022년 C와 협약을 맺었다" / "2019年5月にA、2021年にBと…": (YYYY or YYYY-MM, party)."""
+    out: list[tuple[str, Name]] = []
+    for piece in re.split(r"[,、，]\s*", text):
+        m = _DATED_ITEM.search(piece)
+        if not m:
+            continue
+        rest = m.group(3).strip()
+        found = (ko_names if lang == "ko" else ja_names)(rest + ("와" if lang == "ko" else "と"),
+                                                        len(rest) + 1)
+        if found:
+            when = m.group(1) + (f"-{int(m.group(2)):02d}" if m.group(2) else "")
+            out.append((when, found[0]))
+    return out

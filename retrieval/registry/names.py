@@ -83,7 +83,9 @@ def _abbreviates(short: str, outer: str) -> bool:
 def bracket_content(inner: str, target: Name, outer_cjk: str = "") -> None:
     """Read the content of a bracket after a name: aliases ("HBF", "hereinafter 'X'", "이하 X",
     "以下、X"), people ("이사장 홍길동", "代表者:山田 太郎"), or nothing (descriptions)."""
-    for piece in re.split(r"[;；]|(?<!以下)(?<!이하)、(?!\s*[「『\"“])|,(?=\s*(?:hereinafter|이하|以下))", inner):
+    # ", 소재지: …", ", 소장: …" start a labelled field, as ", 이하 …" starts an alias
+    for piece in re.split(r"[;；]|(?<!以下)(?<!이하)、(?!\s*[「『\"“])|,(?=\s*(?:hereinafter|이하|以下))"
+                          r"|,(?=\s*[^,:：\s]{1,6}\s*[:：])", inner):
         piece = piece.strip(" \t*·")
         if not piece or _DIRECTIONS.match(piece):
             continue
@@ -103,7 +105,9 @@ def bracket_content(inner: str, target: Name, outer_cjk: str = "") -> None:
         if re.search(r"[:：]|\d|\b(?:location|head office|chairman)\b", piece, re.I):
             continue
         if len(words) <= 6 and "(" not in piece and not re.search(r"[a-z]{3,}\s+[a-z]{3,}", piece):
-            if outer_cjk and not re.search(r"[A-Za-z]", piece) and not _abbreviates(piece, outer_cjk):
+            hangul = re.compile(r"[\uac00-\ud7a3]")
+            if (outer_cjk and not re.search(r"[A-Za-z]", piece) and not _abbreviates(piece, outer_cjk)
+                    and bool(hangul.search(piece)) == bool(hangul.search(outer_cjk))):
                 continue  # "생명공학(바이오)", "学術大会(カンファレンス)": a gloss, not an alias
             for alias in re.split(r"[·/]", piece):
                 alias = alias.strip()
