@@ -145,9 +145,11 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     part.check("sentences.npy", sentence_vectors.shape == (n_sentences,
                                                            dims[sentence_embedder]),
                f"shape {sentence_vectors.shape} for {n_sentences} sentences")
-    if not isinstance(manifest.get("registry"), dict):  # built before the registry existed
-        raise IndexStale(f"index in {index_dir} has no partnership registry: run "
-                         f"`partnerbot index`")
+    registry_meta = manifest.get("registry")
+    if (not isinstance(registry_meta, dict)  # built before the registry existed, or by an
+            or registry_meta.get("format") != registry_store.REGISTRY_FORMAT):  # older extractor
+        raise IndexStale(f"index in {index_dir} has no partnership registry of this "
+                         f"partnerbot: run `partnerbot index`")
     registry = part.read(registry_store.FILE,
                          lambda f: registry_store.load(f, releases.keys()))
     part.check(registry_store.FILE, len(registry.records) == manifest["registry"].get("records"),
