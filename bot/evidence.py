@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from partnerbot.bot.question_kind import MUST_FIT, Kind, fits
 from partnerbot.bot.question_terms import QuestionTerms
 from partnerbot.bot.slots import Span, asks_for_title, find_span
 from partnerbot.retrieval.search import Hit, NameForms, Passage, QueryVectors, SearchIndex
 
-MAX_QUOTE_CHARS = 700
+MAX_QUOTE_CHARS = 360
 PASSAGES_CONSIDERED = 8
 RELEASES_EXPANDED = 3
 UNRETRIEVED_PRIOR = 0.9
@@ -56,22 +56,31 @@ class Evidence:
     span_info: Span | None = None
 
 
-def _trim(text: str, terms: QuestionTerms) -> tuple[int, int]:
-    """Offsets of a window of a very long sentence around the question's words."""
+def _is_break(ch: str) -> bool:
+    return ch.isspace() or ch in "、，,。;；"
+
+
+def _trim(text: str, terms: QuestionTerms,
+          keep: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Offsets of a window of a very long sentence around the question's words, holding
+    `keep` (the answering span) whole when there is one: a phone shows a few lines, not a
+    paragraph."""
     if len(text) <= MAX_QUOTE_CHARS:
         return 0, len(text)
     lowered = text.lower()
     best, best_pos = -1, 0
-    for pos in range(0, len(text) - MAX_QUOTE_CHARS + 1, 50):
+    for pos in range(0, len(text) - MAX_QUOTE_CHARS + 1, 25):
+        if keep is not None and not (pos <= keep[0] and keep[1] <= pos + MAX_QUOTE_CHARS):
+            continue
         window = lowered[pos:pos + MAX_QUOTE_CHARS]
         count = sum(window.count(t) for t in terms.tokens | terms.expansion_tokens if len(t) > 1)
         if count > best:
             best, best_pos = count, pos
     start = best_pos
-    while start > 0 and not text[start - 1].isspace():
+    while start > 0 and not _is_break(text[start - 1]) and best_pos - start < 40:
         start -= 1
     end = min(len(text), start + MAX_QUOTE_CHARS)
-    while end < len(text) and not text[end - 1].isspace():
+    while end < len(text) and not _is_break(text[end - 1]) and end - start < MAX_QUOTE_CHARS + 40:
         end += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -183,9 +192,13 @@ def score_sentences(hits: Sequence[Hit], view: SearchIndex, terms: QuestionTerms
             overlap = max(sum(idf(t) for t in toks & wanted) / q_weight, 0.5 * passage_overlap)
             coverage = max(_coverage(sentence, terms), 0.5 * passage_coverage)
             fit = fits(kind, sentence)
-            a, b = _trim(sentence, terms)
+            span = find_span(kind, sentence, question, hints) if kind in SPAN_KINDS else None
+            a, b = _trim(sentence, terms, (span.start, span.end) if span else None)
             text = sentence[a:b]
-            span = find_span(kind, text, question, hints) if kind in SPAN_KINDS else None
+            if span is not None:
+                span = replace(span, start=span.start - a, end=span.end - a)
+                if not (0 <= span.start < span.end <= len(text)):
+                    span = None
             sim = sims.get((passage.id, j), low)
             rank_of_release = release_rank.get(passage.doc_id, len(RELEASE_BONUS))
             r_low, r_spread = local[passage.doc_id]
@@ -250,9 +263,11 @@ def quotes(evidence: Sequence[Evidence], kind: Kind) -> list[Evidence]:
     if kind is Kind.LIST:
         second = next((ev for ev in evidence[1:] if ev.score >= SECOND_RATIO * lead.score
                        and ev.doc_id == lead.doc_id), None)
-    else:  # a second answer nearly as likely as the first (often the other release's)
+    elif kind in SPAN_KINDS:  # a second answer nearly as likely (often another release's)
         second = next((ev for ev in evidence[1:] if ev.score >= ALTERNATIVE_RATIO * lead.score
-                       and (kind not in SPAN_KINDS or ev.span is not None)), None)
+                       and ev.span is not None), None)
+    else:
+        second = None
     if second is not None:
         chosen.append(second)
     return chosen
