@@ -179,8 +179,16 @@ def write_tiled_index(index: LoadedIndex, vectors: SeedVectors, out_dir: Path,
         "passages": len(passages),
         "skipped": [],
         "sentence_embedder": vectors.sentence_embedder,
+        # the seed's partnership registry: its releases keep their ids in copy 0
+        "registry": index.manifest["registry"],
         "synthetic": {"copies": copies, "noise": noise, "seed": seed},
     }
+    registry = json.loads((index.path / "registry.json").read_text(encoding="utf-8"))
+    registry["extracted"] = {r.id: registry["extracted"].get(r.id, {"hash": r.content_hash,
+                                                                     "records": []})
+                             for r in releases}  # the copies report no partnerships
+    (path / "registry.json").write_text(json.dumps(registry, ensure_ascii=False),
+                                        encoding="utf-8")
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                         encoding="utf-8")
     (out_dir / "CURRENT").write_text(version, encoding="utf-8")
