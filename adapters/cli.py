@@ -212,6 +212,11 @@ def _run_eval(args: argparse.Namespace, cases: list[Any], scratch: Path) -> int:
                 "latency_ms_p95"):
         value = result.get(key)
         print(f"{key:28} {'-' if value is None else value:>8}")
+    composed = result.get("composed")  # a language model is configured (PARTNERBOT_LLM_URL)
+    if composed:
+        refused = ", ".join(f"{k} {v}" for k, v in composed["rejected"].items()) or "none"
+        print(f"{'composed_used_rate':28} {composed['used_rate']:>8}  ({composed['used']} of "
+              f"{composed['asked']} answers; not used: {refused})")
     for group in ("by_type", "by_lang"):
         print(f"\n{group}: {'n':>3} {'r@5':>6} {'acc':>6} {'abst':>6}")
         for name, sub in result[group].items():

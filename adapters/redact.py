@@ -21,7 +21,7 @@ MASK = "[REDACTED]"
 QUESTION_MASK = "[question]"
 
 SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "slack_app_token",
-                 "telegram_bot_token", "telegram_webhook_secret")
+                 "telegram_bot_token", "telegram_webhook_secret", "llm_api_key")
 
 # Telegram bot tokens (also inside /bot<token>/ URLs), Slack bot/user/app tokens.
 _PATTERNS = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from partnerbot.bot.admin import Admin
 from partnerbot.bot.aggregate import answer_aggregate
@@ -26,6 +27,9 @@ from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Progress, Question
 from partnerbot.retrieval.live import Embedder, LiveIndex
 
+if TYPE_CHECKING:
+    from partnerbot.bot.compose import Composer
+
 log = logging.getLogger("partnerbot.engine")
 
 
@@ -38,6 +42,13 @@ class Engine:
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(live.status)
         self.admin = Admin.of(live, self.metrics)
+        # an optional language model phrasing answers from the quotes (bot/compose.py); with
+        # no model configured nothing of it is imported
+        self.composer: Composer | None = None
+        if settings.llm_url:
+            from partnerbot.bot.compose import open_composer
+
+            self.composer = open_composer(settings, self.metrics)
 
     @classmethod
     def open(cls, settings: Settings, embedders: Sequence[Embedder] | None = None,
@@ -95,6 +106,8 @@ class Engine:
         except Exception:
             log.exception("answering failed (request %s)", question.request_id)
             answer = Answer(kind="error", text=message("error", lang), lang=lang)
+        if self.composer is not None:
+            answer = self.composer.compose(answer, text, view)
         elapsed = (time.perf_counter() - started) * 1000
         return Answer(**{**answer.__dict__, "latency_ms": elapsed,
                          "index_version": view.version})

@@ -142,7 +142,7 @@ def evaluate(engine: Engine, cases: list[QACase],
         if case.answerable and not answer.abstained:
             replies.append(len(answer.to_plain_text()))
         rows.append({**verdict, "answerable": case.answerable, "type": case.type,
-                     "lang": case.q_lang or answer.lang})
+                     "lang": case.q_lang or answer.lang, "compose": answer.compose_outcome})
         if details is not None:
             details.append({"qid": case.qid, "question": case.question, **answer.to_dict(),
                             **{k: v for k, v in verdict.items()}})
@@ -163,6 +163,24 @@ def evaluate(engine: Engine, cases: list[QACase],
     for r in rows:
         by_type[r["type"]].append(r)
         by_lang[r["lang"]].append(r)
+    composed = _composed(rows)
+    if composed is not None:
+        result["composed"] = composed
     result["by_type"] = {k: _summary(v) for k, v in sorted(by_type.items())}
     result["by_lang"] = {k: _summary(v) for k, v in sorted(by_lang.items())}
     return result
+
+
+def _composed(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """With a language model configured: how often its phrasing was used, and why it was not
+    (a timeout, a number or a name not in the quotes, ...). None when no model was asked."""
+    asked = [r["compose"] for r in rows if r.get("compose")]
+    if not asked:
+        return None
+    used = sum(outcome == "used" for outcome in asked)
+    rejected: dict[str, int] = defaultdict(int)
+    for outcome in asked:
+        if outcome != "used":
+            rejected[outcome] += 1
+    return {"asked": len(asked), "used": used, "used_rate": round(used / len(asked), 4),
+            "rejected": dict(sorted(rejected.items(), key=lambda kv: (-kv[1], kv[0])))}

@@ -67,6 +67,10 @@ class Metrics:
         self.reindexes = Counter(
             "partnerbot_reindexes", "Reindex runs, by outcome.", ["outcome"],
             registry=self.registry)
+        self.llm = Counter(
+            "partnerbot_llm", "Calls to the configured language model, by task (compose, "
+            "translate) and outcome (used, or why its text was refused or missing).",
+            ["task", "outcome"], registry=self.registry)
         if index_status is not None:
             self.registry.register(_IndexCollector(index_status))
 
@@ -81,6 +85,10 @@ class Metrics:
 
     def error(self, platform: str, kind: ErrorKind) -> None:
         self.errors.labels(platform, kind).inc()
+
+    def llm_call(self, task: str, outcome: str) -> None:
+        """One call to the language model: `outcome` is "used" or the reason it was not."""
+        self.llm.labels(task, outcome).inc()
 
     def reindexed(self, ok: bool) -> None:
         self.reindexes.labels("ok" if ok else "failed").inc()

@@ -16,11 +16,33 @@ if TYPE_CHECKING:
 
 Piece = tuple[str, bool]  # a run of a line's text, and whether it is the answering span
 
+# under an answer a language model phrased (bot/compose.py), and over a quote it translated:
+# the reader knows a model wrote it, and that the quotes are the evidence
+COMPOSED_NOTE = {"en": "Written by a language model from the quotes below",
+                 "ko": "아래 인용문을 바탕으로 언어 모델이 작성한 답변",
+                 "ja": "以下の引用をもとに言語モデルが作成した回答"}
+TRANSLATION_NOTE = {"en": "Machine translation", "ko": "기계 번역", "ja": "機械翻訳"}
+
 
 def lead_line(answer: Answer) -> str:
-    """The answer first when the engine found one, else the framing lead."""
+    """The model's phrasing when it passed the checks, else the answer first when the engine
+    found one, else the framing lead."""
+    if answer.composed and answer.quotes:  # never a composed sentence without its quotes
+        return answer.composed
     span = (answer.answer_span or "").strip()
     return span or answer.text
+
+
+def lead_is_answer(answer: Answer) -> bool:
+    """Is the lead the bare answer span (shown bold), rather than a sentence?"""
+    return bool(answer.answer_span) and composed_note(answer) is None
+
+
+def composed_note(answer: Answer) -> str | None:
+    """The note saying a model wrote the lead, or None when it did not."""
+    if not (answer.composed and answer.quotes):
+        return None
+    return COMPOSED_NOTE.get(answer.lang, COMPOSED_NOTE["en"])
 
 
 def valid_span(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -72,7 +94,10 @@ def plain_reply(answer: Answer, bold: Callable[[str], str] | None = None) -> str
     then the numbered sources; `bold` marks the answer and its span in the quote."""
     mark = bold or (lambda s: s)
     lead = lead_line(answer)
-    lines = [mark(lead) if answer.answer_span and lead.strip() else lead]
+    lines = [mark(lead) if lead_is_answer(answer) and lead.strip() else lead]
+    note = composed_note(answer)
+    if note:
+        lines.append(f"  ({note})")
     for q in answer.quotes:
         lines.append(f'  "{plain_quote(q, bold)}" [{q.n}]')
     lines += [f"  • {ex}" for ex in answer.examples]

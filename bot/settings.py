@@ -18,7 +18,7 @@ from typing import Any
 BUNDLED_CORPUS = Path(str(files("partnerbot.corpus") / "releases"))
 
 
-TRANSLATE_SERVICES = ("google", "deepl", "papago", "off")
+TRANSLATE_SERVICES = ("google", "deepl", "papago", "model", "off")
 
 
 class SettingsError(Exception):
@@ -69,7 +69,15 @@ class Settings:
     # several replicas: a shared store for de-duplication and rate limits ("" = per process)
     redis_url: str = ""
     # a link to a public translation page under a quote in another language than the question
-    translate_links: str = "google"  # google | deepl | papago | off
+    # google | deepl | papago | model (the language model below translates; its default when
+    # one is configured) | off
+    translate_links: str = "google"
+    # an OpenAI-compatible model (Ollama, vLLM, a hosted one) that phrases the answer from the
+    # chosen quotes and translates quotes; "" = off, nothing changes (see bot/compose.py)
+    llm_url: str = ""  # base URL, e.g. http://localhost:11434/v1
+    llm_model: str = ""
+    llm_api_key: str = ""  # a secret: redacted in logs (adapters/redact.py)
+    llm_timeout: float = 4.0  # seconds for a whole call; past it the extractive reply goes out
 
     @property
     def feedback_db(self) -> Path:
@@ -115,6 +123,8 @@ def _convert(name: str, raw: Any, default: Any) -> Any:
             return raw if isinstance(raw, bool) else str(raw).strip().lower() in {"1", "true", "yes", "on"}
         if isinstance(default, int):
             return int(raw)
+        if isinstance(default, float):
+            return float(raw)
         if isinstance(default, Path):
             return Path(str(raw)).expanduser()
         if isinstance(default, tuple):
@@ -142,7 +152,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise SettingsError(f"cannot read config file {path}: {exc}") from None
         secret_keys = {"slack_bot_token", "slack_signing_secret", "slack_app_token",
-                       "telegram_bot_token", "telegram_webhook_secret"}
+                       "telegram_bot_token", "telegram_webhook_secret", "llm_api_key"}
         if secret_keys & file_values.keys() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise SettingsError(f"config file {path} holds secrets but is readable by others: "
                                 f"run `chmod 600 {path}`.")
@@ -162,6 +172,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
             values[f.name] = _convert(f.name, raw, default)
     if "data_dir" in values and "index_dir" not in values:
         values["index_dir"] = Path(values["data_dir"]) / "index"
+    if values.get("llm_url") and "translate_links" not in values:
+        values["translate_links"] = "model"  # with a model, the translate button asks it
     settings = Settings(**values)
     if not settings.embedders:
         raise SettingsError("PARTNERBOT_EMBEDDERS is empty: name at least one embedder "
@@ -169,4 +181,16 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
     if settings.translate_links not in TRANSLATE_SERVICES:
         raise SettingsError(f"PARTNERBOT_TRANSLATE_LINKS must be one of "
                             f"{', '.join(TRANSLATE_SERVICES)}: got {settings.translate_links!r}")
+    if settings.translate_links == "model" and not settings.llm_url:
+        raise SettingsError("PARTNERBOT_TRANSLATE_LINKS=model needs a model: set "
+                            "PARTNERBOT_LLM_URL and PARTNERBOT_LLM_MODEL.")
+    if settings.llm_url and not settings.llm_model:
+        raise SettingsError("PARTNERBOT_LLM_URL is set but PARTNERBOT_LLM_MODEL is not: name "
+                            "the model to ask (e.g. qwen2.5:7b for Ollama).")
+    if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
+        raise SettingsError(f"PARTNERBOT_LLM_URL must start with http:// or https://: got "
+                            f"{settings.llm_url!r}")
+    if not settings.llm_timeout > 0:
+        raise SettingsError(f"PARTNERBOT_LLM_TIMEOUT must be a positive number of seconds: "
+                            f"got {settings.llm_timeout!r}")
     return settings

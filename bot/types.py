@@ -93,6 +93,13 @@ class Answer:
     # the lines of an answer from the partnership registry, one per partnership (they are in
     # `text` too): adapters that page long lists split these
     rows: tuple[str, ...] = ()
+    # the answer phrased by a language model from `quotes` (bot/compose.py), accepted only when
+    # every citation, number and name in it is in the quotes; renderers show it first and the
+    # quotes always below it. None: no model configured, or its text was refused
+    composed: str | None = None
+    # "used", or why the model's text was not (a timeout, a number not in the quotes, ...);
+    # None when no model was asked. `partnerbot eval` counts these
+    compose_outcome: str | None = None
 
     @property
     def abstained(self) -> bool:
@@ -104,7 +111,8 @@ class Answer:
     def to_plain_text(self) -> str:
         """The full reply as plain text: the answer (or the lead), quoted evidence, numbered
         sources."""
-        lines = [self.answer_span if self.answer_span else self.text]
+        composed = self.composed if self.quotes else None  # never without its quotes
+        lines = [composed or self.answer_span or self.text]
         for q in self.quotes:
             lines.append(f'  "{q.text}" [{q.n}]')
         for ex in self.examples:
@@ -130,6 +138,8 @@ class Answer:
                 for c in self.citations
             ],
             "answer_span": self.answer_span,
+            "composed": self.composed,
+            "compose_outcome": self.compose_outcome,
             "quotes": [{"n": q.n, "doc_id": q.doc_id, "text": q.text,
                         "span": list(q.span) if q.span else None} for q in self.quotes],
             "retrieved": list(self.retrieved),

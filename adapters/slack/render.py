@@ -19,7 +19,7 @@ from typing import Any
 
 from partnerbot.adapters.common.translate_link import TranslateLink, quote_link
 from partnerbot.bot.messages import message
-from partnerbot.bot.reply_text import highlighted_lines, lead_line
+from partnerbot.bot.reply_text import composed_note, highlighted_lines, lead_is_answer, lead_line
 from partnerbot.bot.types import Answer, Citation, IndexStatus, Question, Quote
 
 SECTION_LIMIT = 3000
@@ -214,7 +214,11 @@ def render_answer(answer: Answer, question: Question | None = None,
     reply is an answer or an abstention. Quotes beyond the 50-block budget are dropped, never
     the sources."""
     lead = lead_line(answer)
-    head = [_section(_bold(lead) if answer.answer_span else escape(lead))]
+    head = [_section(_bold(lead) if lead_is_answer(answer) else escape(lead))]
+    note = composed_note(answer)
+    if note:  # a model phrased the lead: say so; the quotes below stay the evidence
+        head.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"_{escape(note)}_", "verbatim": True}]})
     tail: list[Block] = []
     if answer.examples:
         tail += [_section(t) for t in _chunks("• " + escape(e) for e in answer.examples)]

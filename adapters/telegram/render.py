@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from partnerbot.bot.messages import message
-from partnerbot.bot.reply_text import highlighted_lines, lead_line, valid_span
+from partnerbot.bot.reply_text import (
+    composed_note,
+    highlighted_lines,
+    lead_is_answer,
+    lead_line,
+    valid_span,
+)
 from partnerbot.bot.types import Answer, Citation, IndexStatus, Quote, ReleaseInfo
 
 LIMIT = 4096  # Telegram's maximum message length
@@ -92,10 +98,13 @@ def answer_blocks(answer: Answer) -> list[Block]:
     """The answer in bold (or the lead when there is none), quoted evidence with its `[n]` and
     the answer bold inside it, examples, then the numbered sources."""
     lead = lead_line(answer)
-    if answer.answer_span and lead.strip():
+    if lead_is_answer(answer) and lead.strip():
         blocks = [Block(" ".join(lead.split()), open="<b>", close="</b>")]
     else:
         blocks = [Block(line) for line in lead.splitlines() or [""]]
+    note = composed_note(answer)
+    if note:  # a model phrased the lead: say so; the quotes below stay the evidence
+        blocks.append(Block(note, open="<i>", close="</i>"))
     if answer.quotes:
         blocks.append(BLANK)
         blocks += [quote_block(q) for q in answer.quotes]
