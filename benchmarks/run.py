@@ -2,6 +2,7 @@
 
     python -m benchmarks.run [--quick] [--sizes seed,10k,100k] [--json FILE] [--work DIR]
     python -m benchmarks.run --only load [--load-questions 200] [--load-senders 20]
+    python -m benchmarks.run --only reindex [--quick] [--json FILE]
 
 Prints plain-text tables: build throughput vs bare embedders, answer latency vs bare query
 embedding + vector search (and peak RSS) per index size, flat vs HNSW search at the large sizes,
@@ -33,7 +34,7 @@ from benchmarks.synth import NOISE, SeedVectors, dir_size_mb, write_tiled_index
 from benchmarks.table import fmt, render
 from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
 from partnerbot.retrieval.embedders import Embedder, make_embedder
-from partnerbot.retrieval.index import load_index
+from partnerbot.retrieval.index import build_index, load_index
 from partnerbot.retrieval.vector_store import APPROX_THRESHOLD
 
 REPO = Path(__file__).resolve().parents[1]
@@ -270,6 +271,32 @@ def run_only_load(cfg: Config, work: Path, embedders: Sequence[Embedder] | None 
     return results
 
 
+def run_only_reindex(cfg: Config, work: Path, embedders: Sequence[Embedder] | None = None,
+                     log: Callable[[str], None] = print) -> dict[str, Any]:
+    """`--only reindex`: the seed index (for its vectors), then one release added to
+    ~`cfg.reindex_passages` passages through `Admin.add`."""
+    results: dict[str, Any] = {"machine_start": machine()}
+    embs = list(embedders) if embedders is not None else [
+        make_embedder(n) for n in load_settings(env={}).embedders]
+    seed_dir = work / "seed" / "index"
+    log("seed index ...")
+    build_index(cfg.corpus, seed_dir, embs)
+    seed = load_index(seed_dir, embs)
+    log(f"incremental reindex into ~{cfg.reindex_passages:,} passages ...")
+    results["reindex"] = incremental_reindex(list(seed.releases.values()), SeedVectors.of(seed),
+                                             len(seed.passages), work / "reindex",
+                                             cfg.reindex_passages, embs)
+    results["machine_end"] = machine()
+    return results
+
+
+def _reindex_report(x: dict[str, Any]) -> str:
+    return (f"incremental reindex: {x['new_passages']} new passages into "
+            f"{x['passages_in_index']:,}: {x['seconds']:.2f} s confirmed -> answerable "
+            f"(registry {x['registry_seconds']:.2f} s); bare embedding {x['bare_embed_seconds']:.2f}"
+            f" s; target <= {x['target_seconds']:.2f} s\n")
+
+
 def _header(results: dict[str, Any]) -> str:
     m0, m1 = results["machine_start"], results.get("machine_end", results["machine_start"])
     return (f"partnerbot benchmarks, {m0['date']}: {m0['nproc']} cpus ({m0['cpu']}), "
@@ -296,8 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "bare embedders timed on 32 of the texts")
     parser.add_argument("--sizes", help="index sizes: seed, 10k, 100k, or numbers")
     parser.add_argument("--rounds", type=int, help="timed passes over the eval questions")
-    parser.add_argument("--only", choices=["load"],
-                        help="run one section alone (load: the Slack/Telegram load test)")
+    parser.add_argument("--only", choices=["load", "reindex"],
+                        help="run one section alone (load: the Slack/Telegram load test; "
+                             "reindex: one release into ~10k passages)")
     parser.add_argument("--load-questions", type=int, metavar="N",
                         help="questions per adapter in the load section (0: skip it)")
     parser.add_argument("--load-senders", type=int, metavar="N",
@@ -326,15 +354,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.load_senders:
         cfg.load_senders = args.load_senders
     cfg.qa = args.qa
-    run = run_only_load if args.only == "load" else run_benchmarks
+    run = {"load": run_only_load, "reindex": run_only_reindex}.get(args.only or "",
+                                                                 run_benchmarks)
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
         results = run(cfg, args.work, log=log)
     else:
         with tempfile.TemporaryDirectory(prefix="partnerbot-bench-") as tmp:
             results = run(cfg, Path(tmp), log=log)
-    print(report(results) if args.only is None else _header(results) + "\n"
-          + load_mod.report(results["load"]), end="")
+    if args.only == "reindex":
+        print(_header(results) + "\n" + _reindex_report(results["reindex"]), end="")
+    else:
+        print(report(results) if args.only is None else _header(results) + "\n"
+              + load_mod.report(results["load"]), end="")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                              encoding="utf-8")

@@ -33,8 +33,12 @@ class CorpusReadResult:
     skipped: list[Skipped]
 
 
-def read_corpus(directory: Path, progress: Progress | None = None) -> CorpusReadResult:
+def read_corpus(directory: Path, progress: Progress | None = None,
+                read: Callable[[Path, Mapping[str, object] | None], Release] | None = None,
+                ) -> CorpusReadResult:
     """Read every release file directly inside `directory` (not subdirectories).
+
+    `read` replaces `read_release` for each file (the index build passes a cache of it).
 
     Also accepts the evaluation layout, `set/docs/*.txt` beside `set/docs.jsonl`, given
     either `set` or `set/docs`. `progress("reading", done, total)` is called after each file.
@@ -62,7 +66,7 @@ def read_corpus(directory: Path, progress: Progress | None = None) -> CorpusRead
             skipped.append(Skipped(str(path), f"duplicate id {doc_id!r} (already read {first})"))
         else:
             try:
-                releases[doc_id] = read_release(path, manifest.entries.get(doc_id))
+                releases[doc_id] = (read or read_release)(path, manifest.entries.get(doc_id))
             except UnreadableFile as e:
                 skipped.append(Skipped(str(path), str(e)))
         if progress:

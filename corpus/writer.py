@@ -46,9 +46,11 @@ def recover(directory: Path) -> bool:
         _fsync_dir(directory)
         journal.unlink()
         rolled = bool(steps)
-    for stray in directory.glob(_TMP + "*"):
+    strays = list(directory.glob(_TMP + "*"))
+    for stray in strays:
         stray.unlink(missing_ok=True)
-    _fsync_dir(directory)
+    if strays:
+        _fsync_dir(directory)
     return rolled
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from partnerbot.corpus.model import Release, Skipped
 from partnerbot.corpus.reader import read_corpus
-from partnerbot.retrieval.chunking import chunk_release
+from partnerbot.corpus.writer import recover as recover_corpus
 from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.embedding_cache import EmbeddingCache
 from partnerbot.retrieval.layout import (
@@ -39,6 +39,7 @@ from partnerbot.retrieval.passage import Passage, content_key
 from partnerbot.retrieval.registry import build as build_registry
 from partnerbot.retrieval.registry import extract
 from partnerbot.retrieval.registry import store as registry_store
+from partnerbot.retrieval.release_cache import CACHE_FILE, ReleaseCache
 from partnerbot.retrieval.summary import BuildSummary, Progress
 from partnerbot.retrieval.tokenize import TOKENIZER_NAME
 from partnerbot.retrieval.vector_store import FaissStore
@@ -81,7 +82,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
     started = time.monotonic()
     with build_lock(index_dir):
         collect_debris(index_dir)
-        result = read_corpus(corpus_dir, progress=progress)
+        recover_corpus(corpus_dir)  # finish a corpus change a killed `partnerbot add` committed
+        work = ReleaseCache(index_dir / "cache" / CACHE_FILE)  # per-release work by content
+        result = read_corpus(corpus_dir, progress=progress, read=work.read)
         releases = result.releases
         hashes = {r.id: r.content_hash for r in releases}
         embedder_meta = [{"name": e.name, "dim": e.dim} for e in embedders]
@@ -103,6 +106,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
                     and (old_manifest.get("registry") or {}).get("overrides")
                     == registry_store.overrides_key(corpus_dir)
                     and _loads(index_dir, embedders)):
+                work.close()
                 return BuildSummary(version=old, releases=len(releases),
                                     passages=int(old_manifest.get("passages", 0)), embedded=0,
                                     reused=int(old_manifest.get("passages", 0)),
@@ -111,7 +115,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
         by_id = {r.id: r for r in releases}
         passages: list[Passage] = []
         for i, release in enumerate(releases):
-            passages.extend(chunk_release(release))
+            passages.extend(work.passages(release))
             if progress:
                 progress("chunking", i + 1, len(releases))
         cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3")
@@ -140,7 +144,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedders: Sequence[Embedder]
         tmp.mkdir()
         try:
             _write_version(tmp, version, releases, passages, matrices, embedder_meta, hashes,
-                           result.skipped, approximate)
+                           result.skipped, approximate, work)
+            work.close()
             _write_registry(tmp, releases, hashes, corpus_dir,
                             versions / old if old and not rebuild else None, progress)
             np.save(tmp / "sentences.npy", sentence_matrix.astype(np.float16))
@@ -202,15 +207,20 @@ def _write_registry(path: Path, releases: Sequence[Release], hashes: dict[str, s
 def _write_version(path: Path, version: str, releases: Sequence[Release],
                    passages: Sequence[Passage], matrices: dict[str, np.ndarray],
                    embedder_meta: list[dict[str, Any]], hashes: dict[str, str],
-                   skipped: Sequence[Skipped], approximate: bool | None) -> None:
+                   skipped: Sequence[Skipped], approximate: bool | None,
+                   work: ReleaseCache) -> None:
     write_jsonl(path / "releases.jsonl", [asdict(r) for r in releases])
     write_jsonl(path / "passages.jsonl", [
         {**asdict(p), "sentences": [list(s) for s in p.sentences]} for p in passages])
     (path / "vectors").mkdir()
     for name, matrix in matrices.items():
         FaissStore.build(matrix, approximate=approximate).save(path / "vectors" / f"{slug(name)}.faiss")
-    BM25Index.build([p.embed_text for p in passages]).save(path / "bm25")
-    Lexicon.build(releases).save(path / "lexicon.json")
+    by_release: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_release.setdefault(p.doc_id, []).append(p)
+    tokens = [t for r in releases for t in work.tokens(r, by_release.get(r.id, []))]
+    BM25Index.build([p.embed_text for p in passages], tokens).save(path / "bm25")
+    work.lexicon(releases).save(path / "lexicon.json")
     manifest = {
         "format_version": FORMAT_VERSION,
         "version": version,

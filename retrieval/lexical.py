@@ -57,9 +57,12 @@ class BM25Index:
         self._df = df or {}
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> BM25Index:
+    def build(cls, texts: Sequence[str],
+              tokens: Sequence[list[str]] | None = None) -> BM25Index:
+        """`tokens`, when given, are `tokenize(text)` of each text (cached by the build)."""
         retriever = _bm25s().BM25()
-        corpus_tokens = [tokenize(t) or [""] for t in texts]
+        corpus_tokens = [t or [""] for t in tokens] if tokens is not None else \
+            [tokenize(t) or [""] for t in texts]
         retriever.index(corpus_tokens, show_progress=False)
         df: dict[str, int] = {}
         for toks in corpus_tokens:
