@@ -69,7 +69,8 @@ def _trim(text: str, terms: QuestionTerms,
         return 0, len(text)
     lowered = text.lower()
     best, best_pos = -1, 0
-    for pos in range(0, len(text) - MAX_QUOTE_CHARS + 1, 25):
+    last = len(text) - MAX_QUOTE_CHARS
+    for pos in [*range(0, last, 25), last]:
         if keep is not None and not (pos <= keep[0] and keep[1] <= pos + MAX_QUOTE_CHARS):
             continue
         window = lowered[pos:pos + MAX_QUOTE_CHARS]

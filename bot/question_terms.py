@@ -118,7 +118,9 @@ class QuestionTerms:
                 names.setdefault(whole[0], whole[1])
                 phrases.append((whole[0],))
                 continue
-            for n in run:
+            kinds = org_words()
+            telling = [n for n in run if n.casefold() not in kinds] or run
+            for n in telling:  # "Kanagawa Prefecture": Kanagawa; "Prefecture" says only what kind
                 forms = forms_of(n, view)
                 if is_entity(n, forms):
                     names.setdefault(n, forms)
