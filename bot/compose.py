@@ -111,9 +111,10 @@ class Composer:
         with self._lock:
             first = key not in self._logged
             self._logged.add(key)
+        fallback = "the extractive reply goes out" if task == "compose" else "no translation"
         log.log(logging.WARNING if first else logging.DEBUG,
-                "language model %s: %s%s; the extractive reply goes out%s", task, kind,
-                f" ({detail})" if detail else "", " (logged once per kind)" if first else "")
+                "language model %s: %s%s; %s%s", task, kind, f" ({detail})" if detail else "",
+                fallback, " (logged once per kind)" if first else "")
 
     def _count(self, task: str, outcome: str) -> None:
         if self.metrics is not None:

@@ -111,20 +111,10 @@ def _same(a: float, b: float) -> bool:
 
 
 def _date_supported(date: DateParts, quoted: Facts) -> bool:
-    """Every part the answer gives agrees with one date of the quotes; a year the quote's date
-    lacks must at least be a number the quotes state."""
-    for other in quoted.dates:
-        agree = True
-        for mine, theirs in zip(date, other, strict=True):
-            if mine is None or mine == theirs:
-                continue
-            if theirs is None and any(_same(mine, n) for n in quoted.numbers):
-                continue
-            agree = False
-            break
-        if agree:
-            return True
-    return all(part is None or any(_same(part, n) for n in quoted.numbers) for part in date)
+    """Every part the answer gives agrees with one and the same date of the quotes (a year
+    or month from elsewhere in the quotes would make a date they do not state)."""
+    return any(all(mine is None or mine == theirs for mine, theirs in zip(date, other, strict=True))
+               for other in quoted.dates)
 
 
 def unsupported(answer: Facts, quoted: Facts) -> list[str]:

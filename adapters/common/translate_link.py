@@ -83,19 +83,31 @@ def _cut(text: str, n: int) -> str:
     return head.rstrip() + "…"
 
 
-def quote_link(answer: Answer, q: Quote, service: str, limit: int) -> TranslateLink | None:
-    """The link for quote `q` of `answer` when its release (the quote's language is its cited
-    release's) is in another language than the asker's; None otherwise or when `service` is
-    "off"."""
+def quote_languages(answer: Answer, q: Quote) -> tuple[str, str] | None:
+    """(source, target) when quote `q` of `answer` is in another of the corpus' languages than
+    the asker's (the quote's language is its cited release's); None otherwise."""
     target = answer.lang
     cited = answer.citation(q.n)
     source = cited.lang if cited else None
-    if (service not in _BUILDERS or target not in _LANGS or source is None
-            or source == target or source not in _LANGS):
+    if target not in _LANGS or source is None or source == target or source not in _LANGS:
         return None
-    url = translate_url(service, source, target, q.text, limit)
-    label = _LABELS.get(target, _LABELS["en"])
-    return TranslateLink(n=q.n, label=f"{label} [{q.n}]", url=url) if url else None
+    return source, target
+
+
+def button_label(target: str, n: int) -> str:
+    """`번역 [2]`: the translate button of quote `n`, in the asker's language."""
+    return f"{_LABELS.get(target, _LABELS['en'])} [{n}]"
+
+
+def quote_link(answer: Answer, q: Quote, service: str, limit: int) -> TranslateLink | None:
+    """The link for quote `q` of `answer` when its release is in another language than the
+    asker's; None otherwise, or when `service` is "off" (or "model": the model translates,
+    see adapters/slack/quote_translate.py and adapters/telegram/quote_translate.py)."""
+    langs = quote_languages(answer, q)
+    if service not in _BUILDERS or langs is None:
+        return None
+    url = translate_url(service, langs[0], langs[1], q.text, limit)
+    return TranslateLink(n=q.n, label=button_label(langs[1], q.n), url=url) if url else None
 
 
 def translate_links(answer: Answer, service: str, limit: int) -> list[TranslateLink]:

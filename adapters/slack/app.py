@@ -30,6 +30,7 @@ from partnerbot.adapters.common.chat import (
 )
 from partnerbot.adapters.common.reindex import ReindexJob
 from partnerbot.adapters.slack.pages import SlackPartnerPages
+from partnerbot.adapters.slack.quote_translate import translate_quote
 from partnerbot.adapters.slack.reindex import PROGRESS_INTERVAL, SlackProgress
 from partnerbot.adapters.slack.render import (
     ACTION_DOWN,
@@ -255,10 +256,14 @@ class SlackBot:
             self._call(client.chat_postEphemeral, channel=channel, user=user_id,
                        text=render_text(reply).text, thread_ts=thread_ts)
 
-    def on_link(self, ack: Ack) -> None:
+    def on_link(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                client: WebClient) -> None:
         """A URL button (translate) opens in the user's client; Slack still reports the click,
-        and an unacknowledged click shows the user a warning."""
+        and an unacknowledged click shows the user a warning. With a model configured the
+        button carries the quote instead: its translation is posted in the thread."""
         ack()
+        if action.get("value") and not action.get("url"):
+            translate_quote(self.engine, body, action, client)
 
     # -- engine -----------------------------------------------------------------------------
 

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from partnerbot.adapters.common.translate_link import TranslateLink, quote_link
+from partnerbot.adapters.common.translate_link import (
+    TranslateLink,
+    button_label,
+    quote_languages,
+    quote_link,
+)
 from partnerbot.bot.messages import message
 from partnerbot.bot.reply_text import composed_note, highlighted_lines, lead_is_answer, lead_line
 from partnerbot.bot.types import Answer, Citation, IndexStatus, Question, Quote
@@ -37,7 +42,9 @@ TRANSLATE_URL_LIMIT = 3000  # Slack's maximum for a button's url
 ACTION_UP = "feedback_up"
 ACTION_DOWN = "feedback_down"
 FEEDBACK_BLOCK = "partnerbot_feedback"
-ACTION_TRANSLATE = "translate"  # + "_<n>": a URL button; its click only needs an ack
+# + "_<n>": a URL button (its click only needs an ack), or with a model configured a button
+# whose value holds the quote, which the model translates into the thread
+ACTION_TRANSLATE = "translate"
 
 Block = dict[str, Any]
 
@@ -156,6 +163,24 @@ def _quote_section(q: Quote, link: TranslateLink | None) -> Block:
     return block
 
 
+def _model_translate_button(answer: Answer, q: Quote) -> Block | None:
+    """With a model configured: a button carrying the quote (within Block Kit's 2000
+    characters) and both languages; its click posts the model's translation in the thread."""
+    langs = quote_languages(answer, q)
+    if langs is None:
+        return None
+    text = q.text
+    while True:
+        value = json.dumps({"n": q.n, "s": langs[0], "l": langs[1], "t": text},
+                           ensure_ascii=False, separators=(",", ":"))
+        if len(value) <= BUTTON_VALUE_LIMIT or not text:
+            break
+        text = text[: len(text) - (len(value) - BUTTON_VALUE_LIMIT) - 1] + "…"
+    return {"type": "button", "action_id": f"{ACTION_TRANSLATE}_{q.n}", "value": value,
+            "text": {"type": "plain_text", "text": button_label(langs[1], q.n)[:75],
+                     "emoji": True}}
+
+
 def feedback_value(answer: Answer, question: Question) -> str:
     """The button value: question, cited releases, request id, language, within 2000 chars.
 
@@ -230,6 +255,11 @@ def render_answer(answer: Answer, question: Question | None = None,
     room = MAX_BLOCKS - len(head) - len(tail)
     quotes = [_quote_section(q, quote_link(answer, q, translate, TRANSLATE_URL_LIMIT))
               for q in answer.quotes]
+    if translate == "model":
+        for block, q in zip(quotes, answer.quotes, strict=True):
+            button = _model_translate_button(answer, q)
+            if button is not None:
+                block["accessory"] = button
     blocks = head + quotes[: max(room, 0)] + tail
     return SlackMessage(text=fallback_text(answer.to_plain_text()), blocks=blocks[:MAX_BLOCKS])
 

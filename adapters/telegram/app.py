@@ -25,6 +25,8 @@ from partnerbot.adapters.telegram.admin import AdminHandlers
 from partnerbot.adapters.telegram.handlers import UserHandlers
 from partnerbot.adapters.telegram.pages import PATTERN as PAGES_PATTERN
 from partnerbot.adapters.telegram.pages import PartnerPages
+from partnerbot.adapters.telegram.quote_translate import PATTERN as TRANSLATE_PATTERN
+from partnerbot.adapters.telegram.quote_translate import QuoteTranslator
 from partnerbot.adapters.telegram.retry import RetryingRequests
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import FeedbackStore
@@ -124,6 +126,8 @@ def build_application(
     application.add_handler(CommandHandler("reindex", admins.on_reindex, only_new))
     application.add_handler(CallbackQueryHandler(users.on_feedback, pattern=r"^fb:[ud]:"))
     application.add_handler(CallbackQueryHandler(users.on_sources_page, pattern=r"^src:\d+$"))
+    translator = QuoteTranslator(engine)  # translate buttons, with a model configured
+    application.add_handler(CallbackQueryHandler(translator.on_click, pattern=TRANSLATE_PATTERN))
     application.add_handler(
         MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, users.on_question)
     )

@@ -22,6 +22,7 @@ from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
 from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.ratelimit import RateLimiter
 from partnerbot.adapters.telegram.outbox import NO_PREVIEW, send_html, send_parts, typing
+from partnerbot.adapters.telegram.quote_translate import model_buttons
 from partnerbot.adapters.telegram.render import esc, render_answer, render_help, render_sources
 from partnerbot.adapters.telegram.retry import MaybeDelivered
 from partnerbot.adapters.telegram.translate import (
@@ -55,13 +56,17 @@ def user_lang(update: Update, text: str | None = None) -> str:
     return ui_lang(text, user.language_code if user else None)
 
 
-def feedback_keyboard(key: str, links: Sequence[TranslateLink] = ()) -> InlineKeyboardMarkup:
+def feedback_keyboard(
+    key: str,
+    links: Sequence[TranslateLink] = (),
+    translate: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup:
     """👍/👎 under an answer; callback_data (max 64 bytes) carries only the verdict and a key.
-    Translate links (URL buttons the user's app opens) go above them, three to a row."""
-    rows = [
-        [InlineKeyboardButton(link.label, url=link.url) for link in links[i : i + 3]]
-        for i in range(0, len(links), 3)
-    ]
+    Translate links (URL buttons the user's app opens), or with a model configured translate
+    buttons (adapters/telegram/quote_translate.py), go above them, three to a row."""
+    buttons = [InlineKeyboardButton(link.label, url=link.url) for link in links]
+    buttons += translate
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(
         [
             InlineKeyboardButton("👍", callback_data=f"fb:u:{key}"),
@@ -148,7 +153,9 @@ class UserHandlers:
             self.keys.put(question.request_id, asked)
             service = self.engine.settings.translate_links
             markup = feedback_keyboard(
-                question.request_id, translate_links(answer, service, TRANSLATE_URL_LIMIT)[:6]
+                question.request_id,
+                translate_links(answer, service, TRANSLATE_URL_LIMIT)[:6],
+                model_buttons(answer, question.request_id) if service == "model" else (),
             )
         sent = await send_parts(context.bot, target, render_answer(answer), markup)
         if answer.kind in FEEDBACK_KINDS:  # a reply to any part asks a follow-up of this question
