@@ -15,7 +15,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from partnerbot.adapters.slack.render import SlackMessage, clip, escape, render_text
+from partnerbot.adapters.slack.render import Block, SlackMessage, clip, escape, render_text
 from partnerbot.adapters.slack.slack_calls import call_slack
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.reply_text import TRANSLATION_NOTE
@@ -51,7 +51,7 @@ def render_translation(ref: QuoteRef, translated: str, model: str) -> SlackMessa
     """The original quote, then the translation under it, labelled as the model's."""
     note = f"{TRANSLATION_NOTE.get(ref.target, TRANSLATION_NOTE['en'])} ({model})"
     original = "\n".join("> " + escape(line) for line in ref.text.splitlines() if line.strip())
-    blocks = [
+    blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "verbatim": True,
                                      "text": clip(original or "> …", 2990) + f" [{ref.n}]"}},
         {"type": "context", "elements": [{"type": "mrkdwn", "verbatim": True,
