@@ -33,7 +33,6 @@ _CJK_RUN = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}|[{KATAKANA}{HAN_UNIFIED}々]{
 _PLACE_AFTER = re.compile(r"\b(?:in|at|from|near)\s+((?:[A-Z][\w\-]*\s?)+)")
 _KO_MULTIWORD = re.compile(f"[{HANGUL_SYLLABLES}]{{2,}}(?: [{HANGUL_SYLLABLES}]{{2,}}){{1,3}}")
 _KATAKANA_NAME = re.compile(f"[{KATAKANA}]{{3,}}")
-_HAN = re.compile(f"[{HAN_UNIFIED}]")
 _VERB_ENDING = re.compile(r"(다|다고|다는|하는|했는|되는|된|한|할|해|했어|했나|인가|는지|으면|면서|니다|어요|아요)$")
 _HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
 
@@ -72,14 +71,6 @@ def name_like(word: str) -> bool:
     if _HANGUL_WORD.fullmatch(word) and len(word) >= 5 and not _VERB_ENDING.search(word):
         return True  # 라온셀테라퓨틱스: a long word without a verb's ending reads as a name
     return _body_name(word)
-
-
-def _stem(word: str) -> str:
-    """The name without its kind of body: 霧ヶ丘 of 霧ヶ丘メディカルセンター."""
-    for suffix in body_suffixes():
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return word[: -len(suffix)]
-    return word
 
 
 def _body_name(word: str) -> bool:
@@ -132,15 +123,14 @@ class QuestionTerms:
             forms = forms_of(word, view)
             if in_corpus(word, view):
                 fuzzy.add(word)
-            elif (len(forms) > 1 or not _body_name(word)
-                  or not (_HANGUL_WORD.fullmatch(word.replace(" ", ""))
-                          or _HAN.search(_stem(word)))):
-                # spelt in another script in the corpus (its forms decide), or a katakana
-                # spelling whose match by sound is too uncertain to call it unknown (a name
-                # in Hangul or with kanji would be written so in a release that had it)
+            elif (not _HANGUL_WORD.fullmatch(word.replace(" ", "")) or not _body_name(word)
+                  or len(view.names.forms_of(word)) > 1):
+                # spelt in another script in the corpus (its forms decide), or a Japanese
+                # spelling: katakana is matched by sound too uncertainly, and kanji not at all,
+                # to call a name unknown when the corpus may write it in Latin or Hangul
                 continue
             # else a Korean name of a body no release holds in any script: unknown
-            names[word] = forms
+            names[word] = (word,)
             phrases.append((word,))
         places = frozenset(w for m in _PLACE_AFTER.finditer(question) for w in m.group(1).split())
         return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
