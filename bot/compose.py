@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("partnerbot.compose")
 
 LANG_NAMES = {"en": "English", "ko": "Korean", "ja": "Japanese"}
+_EMPHASIS = re.compile(r"\*\*|__")
 
 _SYSTEM = """You answer questions about partnerships between life-science organisations.
 The user message is a JSON object: "question" (what a person asked) and "quotes" (numbered
@@ -68,7 +70,8 @@ class Composer:
         if answer.kind != "answer" or not answer.quotes or answer.rows:
             return answer
         try:
-            text = self.model.complete(compose_messages(question, answer))
+            # markdown emphasis would show as stray `**` in Slack and Telegram
+            text = _EMPHASIS.sub("", self.model.complete(compose_messages(question, answer)))
             reason = rejection(text, answer, view)
         except LLMFailure as failure:
             return self._refused(answer, "compose", failure.kind, failure.detail)

@@ -27,7 +27,7 @@ from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.reply_text import COMPOSED_NOTE, TRANSLATION_NOTE
-from partnerbot.bot.settings import Settings
+from partnerbot.bot.settings import BUNDLED_CORPUS, Settings
 from partnerbot.bot.types import Question
 from tests.conftest import HashEmbedder
 from tests.drive import SECRET, ask_slack, ask_telegram
@@ -94,6 +94,25 @@ def test_cli_ask_shows_the_composed_answer_then_the_quotes(
     data = json.loads(capsys.readouterr().out)
     assert (data["composed"], data["compose_outcome"]) == (None, "number")
     assert data["answer"].splitlines()[0] == data["answer_span"]
+
+
+def test_cli_eval_reports_the_composed_answers(
+        cli_env: None, llm: FakeLLM, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("\n".join(json.dumps({"qid": str(i), "question": q, "q_lang": lang,
+                                         "doc_ids": ["002"], "must_contain": ["2020"]})
+                            for i, (q, lang) in enumerate([(EN, "en"), (KO, "ko")])),
+                  encoding="utf-8")
+    llm.script(Reply(text="The MOU became effective on **February 5, 2020** [1]."),
+               Reply(text="MOU는 2020년 2월 5일에 발효되었습니다 [3]."))
+    assert main(["eval", "--corpus", str(BUNDLED_CORPUS), "--qa", str(qa), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["composed"] == {"asked": 2, "used": 1, "used_rate": 0.5,
+                                  "rejected": {"unknown_citation": 1}}
+    llm.script(Reply(status=502), Reply(status=502))
+    assert main(["eval", "--corpus", str(BUNDLED_CORPUS), "--qa", str(qa)]) == 0
+    out = capsys.readouterr().out
+    assert "composed_used_rate" in out and "http_error 2" in out
 
 
 # ---- Slack ----------------------------------------------------------------------------------
