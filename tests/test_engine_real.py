@@ -131,10 +131,14 @@ def test_eval_on_the_seed_set(real_index: Path, tmp_path: Path,
     result = json.loads(out)
     for key in METRICS:
         assert key in result
-    # measured 1.00 / 0.875 / 0.75 / 0.00 on the seed set: a regression guard, with some slack
+    # A regression guard, with some slack. Measured at 0bb4bb2+ (one quote, two at most, and
+    # no corpus names in the word tables): recall@5 1.00, answer accuracy 0.725, lead accuracy
+    # 0.675, abstentions 0.625 (5 of 8), false abstentions 0.00. (It was 0.875 / 0.75 with up
+    # to three quotes a reply and a table of place names: see the commits that changed them.)
     assert result["recall_at_5"] >= 0.95
-    assert result["answer_accuracy"] >= 0.8
-    assert result["abstain_rate_unanswerable"] >= 0.7
+    assert result["answer_accuracy"] >= 0.7
+    assert result["lead_accuracy"] >= 0.65
+    assert result["abstain_rate_unanswerable"] >= 0.6
     assert result["false_abstain_rate"] <= 0.1
     assert 0 < result["latency_ms_p50"] <= result["latency_ms_p95"] < 5000
     assert {"en", "ko"} <= set(result["by_lang"])
@@ -162,11 +166,36 @@ def test_eval_on_the_extra_questions(real_index: Path, tmp_path: Path,
     result = json.loads(out)
     assert sum(v["n"] for v in result["by_lang"].values()) == 12
     assert {"en", "ko", "ja"} <= set(result["by_lang"])
-    # measured at 5f241e5: recall@5 1.00, recall@1 0.89, answer accuracy 0.89 (8 of 9),
-    # abstentions 1.00 (3 of 3), false abstentions 0.00; one question less is a regression
+    # measured after the one-quote replies and the removal of the place-name table (see
+    # test_eval_on_the_seed_set): recall@5 1.00, recall@1 1.00, answer accuracy 0.78 (7 of 9),
+    # abstentions 0.67 (2 of 3: a question about a Singapore agency is now answered with
+    # LINK-J's list of partners), false abstentions 0.00; one question less is a regression
     assert result["recall_at_5"] >= 0.99
-    assert result["recall_at_1"] >= 0.88
-    assert result["answer_accuracy"] >= 0.88
-    assert result["abstain_rate_unanswerable"] >= 0.99
+    assert result["recall_at_1"] >= 0.99
+    assert result["answer_accuracy"] >= 0.77
+    assert result["abstain_rate_unanswerable"] >= 0.66
     assert result["false_abstain_rate"] <= 0.0
+
+
+OWN = Path(__file__).resolve().parent / "data" / "own"
+
+
+def test_eval_on_the_projects_own_trilingual_set(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """tests/data/own: 24 releases written for the project (en/ko/ja, names in several
+    scripts), 109 questions, a third of them cross-lingual. Built from scratch: ~1 minute."""
+    code = main(["eval", "--corpus", str(OWN), "--qa", str(OWN / "qa.jsonl"),
+                 "--index", str(tmp_path / "index"), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    # measured at 0bb4bb2+: recall@1 0.835, cross-lingual recall@1 0.763, answer accuracy
+    # 0.701, lead accuracy 0.629, cross-lingual accuracy 0.737, abstentions 0.667 (8 of 12),
+    # false abstentions 0.010, answer p50 about 2x a bare e5 query embedding
+    assert result["recall_at_1"] >= 0.8
+    assert result["crosslingual_recall_at_1"] >= 0.72
+    assert result["answer_accuracy"] >= 0.67
+    assert result["lead_accuracy"] >= 0.6
+    assert result["crosslingual_accuracy"] >= 0.68
+    assert result["abstain_rate_unanswerable"] >= 0.58
+    assert result["false_abstain_rate"] <= 0.05
 
