@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from partnerbot.bot import abstain
 from partnerbot.bot.evidence import Evidence, quotes, score_sentences, select
 from partnerbot.bot.messages import message
 from partnerbot.bot.question_kind import Kind, question_kind
-from partnerbot.bot.question_terms import QuestionTerms
+from partnerbot.bot.question_terms import QuestionTerms, forms_of
 from partnerbot.bot.slots import localise
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.bot.verbatim import in_file
+from partnerbot.corpus.language.scripts import script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.search import Hit, QueryVectors, SearchIndex
 
@@ -47,7 +49,11 @@ def answer_question(text: str, lang: str, view: SearchIndex, log_questions: bool
     chosen = quotes(verdict.evidence, kind)
     chosen = _prefer_question_language(view, chosen, hits, lang, terms, kind, q, text)
     chosen = [in_file(ev, view.releases[ev.doc_id]) for ev in chosen]
-    return _compose(chosen, view.releases, retrieved, lang)
+    answer = _compose(chosen, view.releases, retrieved, lang)
+    if answer.answer_span and chosen[0].span_info is not None \
+            and chosen[0].span_info.kind in (Kind.WHO, Kind.WHERE):
+        answer = replace(answer, answer_span=name_in_script(answer.answer_span, lang, view))
+    return answer
 
 
 def abstention(view: SearchIndex, retrieved: Sequence[str], lang: str) -> Answer:
@@ -82,6 +88,19 @@ def _prefer_question_language(view: SearchIndex, chosen: list[Evidence], hits: l
         return chosen
     # the question-language version leads; the original follows as the second quote
     return [candidates[0], best]
+
+
+_SCRIPT_OF_LANG = {"en": "latin", "ko": "ko", "ja": "ja"}
+
+
+def name_in_script(name: str, lang: str, view: SearchIndex) -> str:
+    """A name as the asker's script writes it, when the corpus itself gives that form:
+    `다케다(Takeda)` for a Korean question about a release writing Takeda; else as written."""
+    wanted = _SCRIPT_OF_LANG.get(lang)
+    if not wanted or script_of(name) == wanted:
+        return name
+    forms = [f for f in forms_of(name, view) if script_of(f) == wanted and f != name]
+    return f"{forms[0]}({name})" if forms else name
 
 
 def _distinct_releases(hits: Sequence[Hit]) -> list[str]:
