@@ -356,9 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     from partnerbot.adapters.logs import configure_logging
     from partnerbot.adapters.redact import Redactor
-    from partnerbot.corpus.reader import CorpusError
-    from partnerbot.retrieval.embedders import EmbedderError
-    from partnerbot.retrieval.index import IndexError_
+    from partnerbot.bot.errors import USER_ERRORS
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -368,7 +366,7 @@ def _main(argv: Sequence[str] | None) -> int:
         redact = Redactor.from_settings(settings)
         configure_logging(settings, logging.INFO if args.verbose else logging.WARNING)
         return int(args.func(args))
-    except (CliError, SettingsError, CorpusError, EmbedderError, IndexError_) as exc:
+    except (CliError, SettingsError, *USER_ERRORS) as exc:
         # soft_wrap: a one-line error stays one line, whatever the terminal's width
         err.print(f"partnerbot: {redact(str(exc))}", markup=False, highlight=False,
                   soft_wrap=True)

@@ -18,8 +18,7 @@ from partnerbot.bot.answer import citation
 from partnerbot.bot.messages import message
 from partnerbot.bot.partner_lines import Line, find_orgs, lines_of, org_label, period_label
 from partnerbot.bot.types import Answer, Citation, Quote
-from partnerbot.retrieval.registry import partners_json
-from partnerbot.retrieval.search import SearchIndex
+from partnerbot.retrieval.search import SearchIndex, partners_json
 
 __all__ = ["Ask", "answer_aggregate", "org_rows", "partner_rows", "partners_answer",
            "read_question"]

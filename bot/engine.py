@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from partnerbot.bot.admin import Admin
-from partnerbot.bot.aggregate import answer_aggregate
+from partnerbot.bot.aggregate import answer_aggregate, partners_answer
 from partnerbot.bot.answer import answer_question
 from partnerbot.bot.followup import with_context
 from partnerbot.bot.help import examples, is_help_request
@@ -75,6 +75,11 @@ class Engine:
             self._examples[key] = found
         return Answer(kind="help", text=message("help", lang), lang=lang, examples=found,
                       index_version=view.version)
+
+    def partners(self, name: str, lang: str) -> Answer | None:
+        """The partnerships of the organisation `name` from the registry of the live index
+        version (`/partners list NAME`), or None when the registry does not know it."""
+        return partners_answer(name, lang, self.live.current())
 
     def answer(self, question: Question) -> Answer:
         """Every question passes here, whatever the platform: it is counted and timed here,

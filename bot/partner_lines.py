@@ -16,8 +16,7 @@ from partnerbot.bot.aggregate_cues import Period
 from partnerbot.bot.messages import message
 from partnerbot.bot.question_terms import general_terms, name_like, org_words
 from partnerbot.corpus.language.korean import strip_particle
-from partnerbot.retrieval.registry.records import Org, Record
-from partnerbot.retrieval.search import NameForms, SearchIndex
+from partnerbot.retrieval.search import NameForms, Org, Record, SearchIndex
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KANA_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

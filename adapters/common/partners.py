@@ -12,10 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from partnerbot.bot.aggregate import partners_answer
 from partnerbot.bot.messages import message
 from partnerbot.bot.types import Answer, Citation
-from partnerbot.retrieval.search import SearchIndex
 
 log = logging.getLogger("partnerbot.chat")
 
@@ -23,22 +21,17 @@ PER_PAGE = 10
 _MARK = re.compile(r"\[(\d+)\]")
 
 
-class Served(Protocol):
-    """The part of the live index the partner list reads."""
+class Partners(Protocol):
+    """What the partner list needs of the engine."""
 
-    def current(self) -> SearchIndex: ...
-
-
-class HasLive(Protocol):
-    @property
-    def live(self) -> Served: ...
+    def partners(self, name: str, lang: str) -> Answer | None: ...
 
 
-def partners_reply(engine: HasLive, name: str, lang: str) -> Answer:
+def partners_reply(engine: Partners, name: str, lang: str) -> Answer:
     """The partnerships of `name` as an `Answer` with `rows`; a one-line answer when the
     registry has none, an apology when something fails."""
     try:
-        answer = partners_answer(name, lang, engine.live.current())
+        answer = engine.partners(name, lang)
     except Exception:
         log.exception("partner list failed")
         return Answer(kind="error", text=message("error", lang), lang=lang)

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from partnerbot.adapters.common.chat import ui_lang
-from partnerbot.adapters.common.partners import HasLive, Page, page_of, partners_reply
+from partnerbot.adapters.common.partners import Page, Partners, page_of, partners_reply
 from partnerbot.adapters.slack.render import SECTION_LIMIT, SlackMessage, clip, escape, source_line
 from partnerbot.adapters.slack.slack_calls import call_slack
 from partnerbot.bot.messages import message
@@ -57,7 +57,7 @@ def render_page(page: Page, name: str, lang: str) -> SlackMessage:
 class SlackPartnerPages:
     """Listeners for `/partners list NAME` and its "More" button."""
 
-    def __init__(self, engine: HasLive, per_page: int = 10) -> None:
+    def __init__(self, engine: Partners, per_page: int = 10) -> None:
         self.engine = engine
         self.per_page = per_page
 

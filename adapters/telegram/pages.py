@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from partnerbot.adapters.common.partners import HasLive, Page, page_of, partners_reply
+from partnerbot.adapters.common.partners import Page, Partners, page_of, partners_reply
 from partnerbot.adapters.telegram.outbox import NO_PREVIEW, send_html
 from partnerbot.adapters.telegram.render import BLANK, Block, citation_block, split_blocks
 from partnerbot.adapters.telegram.translate import reply_target, ui_lang
@@ -38,7 +38,7 @@ def render_page(page: Page) -> str:
 class PartnerPages:
     """The /partners command and its page buttons."""
 
-    def __init__(self, engine: HasLive, per_page: int = 10) -> None:
+    def __init__(self, engine: Partners, per_page: int = 10) -> None:
         self.engine = engine
         self.per_page = per_page
         self._names: OrderedDict[str, str] = OrderedDict()
