@@ -181,11 +181,14 @@ def _whole_name(run: Sequence[str], view: SearchIndex) -> tuple[str, tuple[str, 
     if len(run) < 2 or not all(is_latin(w) for w in run):
         return None
     joined = "".join(run)
+    phrase = " ".join(run)
     other = [f for f in view.names.forms_of(joined) if f != joined and not is_latin(f)]
+    if not other:  # the registry matches names across scripts by sound, whole
+        orgs = view.registry.find(phrase)
+        other = [f for o in orgs[:2] for f in o.forms if not is_latin(f)] if orgs else []
     if not other:
         return None
-    phrase = " ".join(run)
-    return phrase, (phrase, joined, *forms_of(other[0], view))
+    return phrase, (phrase, joined, *forms_of(other[0], view), *other[1:])
 
 
 def _split(name: str) -> list[str]:
@@ -239,5 +242,11 @@ def is_latin(text: str) -> bool:
 
 
 def is_entity(name: str, forms: Sequence[str]) -> bool:
-    """A Latin-script name, or a Korean/Japanese word the corpus spells in Latin script too."""
-    return is_latin(name) or any(is_latin(f) for f in forms)
+    """A Latin-script name, or a Korean/Japanese word the corpus spells in Latin script too
+    (of three syllables or more in Hangul: a two-syllable word such as 도시 sounds like too
+    many Latin words to be told from a common noun)."""
+    if is_latin(name):
+        return True
+    if _HANGUL_WORD.fullmatch(name) and len(name) < 3:
+        return False
+    return any(is_latin(f) for f in forms)
