@@ -49,6 +49,24 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from partnerbot.adapters.stores.redis_feedback import open_feedback
+    from partnerbot.bot.report import build_report
+
+    store = open_feedback(_settings(args))
+    try:
+        since = time.time() - args.days * 86400
+        report = build_report(store.unanswered(since), store.since(since), args.days)
+    finally:
+        store.close()
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json
+          else report.to_text(limit=args.limit))
+    return 0
+
+
 def add_parsers(add: object) -> None:
     """Register `add` and `remove` with the main parser's `add(name, help, example)`."""
     make = add  # typed loosely: the helper is local to build_parser
@@ -67,3 +85,9 @@ def add_parsers(add: object) -> None:
     p.add_argument("id", help="the release id (partnerbot sources)")
     p.add_argument("--corpus", metavar="DIR", help="corpus directory (PARTNERBOT_CORPUS_DIR)")
     p.set_defaults(func=cmd_remove)
+    p = make("report", "questions the bot could not answer and 👎, grouped by question",  # type: ignore[operator]
+             "partnerbot report --days 30")
+    p.add_argument("--days", type=float, default=7.0, help="the period (default 7)")
+    p.add_argument("--limit", type=int, default=50, help="groups shown (text output)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report, corpus=None)

@@ -1,7 +1,9 @@
-"""Feedback on answers (👍/👎), shared by every chat adapter.
+"""Feedback on answers (👍/👎) and questions the bot could not answer, shared by every chat
+adapter; `partnerbot report` and `/partners report` read both.
 
 SQLite in WAL mode: each record is one committed transaction, so a crash loses at most the
-write in progress, and readers (`partnerbot feedback`) never block the bot.
+write in progress, and readers (`partnerbot feedback`) never block the bot. Several replicas
+share one store in Redis instead (`adapters/stores/redis_feedback.py`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ class Feedback:
     created_at: float = field(default_factory=time.time)
 
 
+@dataclass(frozen=True)
+class Unanswered:
+    """A question the bot abstained on. `question` is "" when PARTNERBOT_LOG_QUESTIONS=0."""
+
+    platform: str
+    question: str
+    lang: str = "en"
+    request_id: str = ""
+    created_at: float = field(default_factory=time.time)
+
+
 class FeedbackStore:
     """Append-only feedback log; safe to share between threads of one process."""
 
@@ -49,7 +62,32 @@ class FeedbackStore:
             " platform TEXT NOT NULL, user_id TEXT NOT NULL, verdict TEXT NOT NULL,"
             " question TEXT NOT NULL, release_ids TEXT NOT NULL, request_id TEXT NOT NULL)"
         )
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " created_at REAL NOT NULL, platform TEXT NOT NULL, question TEXT NOT NULL,"
+            " lang TEXT NOT NULL, request_id TEXT NOT NULL)"
+        )
         self._conn.commit()
+
+    def record_unanswered(self, item: Unanswered) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO unanswered (created_at, platform, question, lang, request_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (item.created_at, item.platform, item.question, item.lang, item.request_id))
+            self._conn.commit()
+
+    def unanswered(self, since: float = 0.0) -> list[Unanswered]:
+        """Abstentions recorded at or after `since` (epoch seconds), oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT platform, question, lang, request_id, created_at FROM unanswered"
+                " WHERE created_at >= ? ORDER BY id", (since,)).fetchall()
+        return [Unanswered(*r) for r in rows]
+
+    def since(self, since: float) -> list[Feedback]:
+        """Feedback recorded at or after `since`, oldest first."""
+        return [f for f in reversed(self.all()) if f.created_at >= since]
 
     def record(self, fb: Feedback) -> None:
         if fb.verdict not in ("up", "down"):

@@ -91,7 +91,7 @@ def test_a_stranger_is_refused_and_nothing_is_fetched(corpus_copy: Path, tmp_pat
                                    user_id=STRANGER)
 
     api, _ = run(corpus_copy, tmp_path, [{}], prepare)
-    assert texts(api) == ["Only admins can add or remove releases; nothing was written."]
+    assert len(texts(api)) == 1 and texts(api)[0].startswith("Only admins can add or remove")
     assert not api.calls_to("getFile") and not (corpus_copy / "005.txt").exists()
 
 

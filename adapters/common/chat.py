@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection
 from typing import Protocol
 
+from partnerbot.adapters.common.unanswered import notify
 from partnerbot.bot.messages import message
 from partnerbot.bot.types import Answer, Question
 
@@ -61,7 +62,9 @@ def answer_or_apology(engine: Answerer, question: Question, lang: str) -> Answer
     """The engine's answer, or an apology in `lang`: a failure is logged with its traceback
     and the user gets one polite line, never the traceback."""
     try:
-        return engine.answer(question)
+        answer = engine.answer(question)
+        notify(engine, question, answer)  # an abstention goes into `partnerbot report`
+        return answer
     except Exception:
         log.exception("engine.answer failed (%s request %s)", question.platform,
                       question.request_id)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from partnerbot.adapters.common.chat import one_line
 from partnerbot.adapters.common.reindex import ReindexJob
 from partnerbot.bot.admin import Admin
+from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.report import build_report
 from partnerbot.bot.types import BuildSummary, Progress
 from partnerbot.bot.uploads import Draft
 from partnerbot.corpus.errors import CorpusError
@@ -151,3 +153,17 @@ def run_removal(admin: Admin, doc_id: str, show: Callable[[str], None],
             return admin.remove(doc_id, progress=progress)
 
     return f"Removed {doc_id}. " + ReindexJob(_RemoveOnce(), min_interval=interval).run(show)
+
+
+def report_text(store: FeedbackStore | None, args: list[str]) -> str:
+    """`report [DAYS]` (default 7): the grouped unanswered questions and 👎, as text."""
+    if store is None:
+        return "No feedback store is configured here."
+    try:
+        days = float(args[0]) if args else 7.0
+    except ValueError:
+        return "Usage: report [DAYS], e.g. report 30"
+    if not 0 < days <= 3660:
+        return "Usage: report [DAYS] with DAYS between 1 and 3660"
+    since = time.time() - days * 86400
+    return build_report(store.unanswered(since), store.since(since), days).to_text()

@@ -55,6 +55,7 @@ from partnerbot.adapters.slack.translate import (
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked, MemoryAnswerKeys
 from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.adapters.stores.factory import open_stores
+from partnerbot.adapters.stores.redis_feedback import open_feedback
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.messages import message
@@ -316,14 +317,16 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
                   max_workers=8, thread_name_prefix="partnerbot-slack"))
     if bot is None:  # memory, or Redis shared with the other replicas (settings.redis_url)
         stores = open_stores(settings)
-        bot = SlackBot(engine, settings, feedback or FeedbackStore(settings.feedback_db),
+        bot = SlackBot(engine, settings, feedback or open_feedback(settings),
                        seen=stores.claims("slack:seen", EVENT_TTL),
                        threads=stores.claims("slack:thread", THREAD_TTL),
                        asked=stores.answer_keys("slack:thread_question", THREAD_TTL))
     # uploads, `remove` and `sources` first: bolt runs the first listener that matches
+    from partnerbot.adapters.common.unanswered import watch
     from partnerbot.adapters.slack.uploads import SlackUploads
 
-    SlackUploads(engine.admin, settings).register(app)
+    watch(engine, PLATFORM, bot.feedback, settings.log_questions)  # for /partners report
+    SlackUploads(engine.admin, settings, feedback=bot.feedback).register(app)
     SlackPartnerPages(engine).register(app)  # /partners list NAME, before the questions
     bot.register(app)
     return app

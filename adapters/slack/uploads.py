@@ -20,10 +20,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from partnerbot.adapters.common.chat import is_admin, one_line
-from partnerbot.adapters.common.uploads import UploadDesk, removal, run_removal
+from partnerbot.adapters.common.uploads import UploadDesk, removal, report_text, run_removal
 from partnerbot.adapters.slack.render import render_text
 from partnerbot.adapters.slack.slack_calls import call_slack
 from partnerbot.bot.admin import Admin
+from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 
 log = logging.getLogger("partnerbot.slack.uploads")
@@ -31,8 +32,8 @@ log = logging.getLogger("partnerbot.slack.uploads")
 COMMAND = "/partners"
 FILE_HOSTS = frozenset({"files.slack.com"})
 DOWNLOAD_TIMEOUT = 30.0
-CORPUS_WORDS = frozenset({"remove", "sources"})
-NOT_ADMIN = "Only admins can add or remove releases; nothing was written."
+CORPUS_WORDS = frozenset({"remove", "sources", "report"})
+NOT_ADMIN = "Only admins can add or remove releases or see the report; nothing was written."
 
 
 class _SameHostsOnly(urllib.request.HTTPRedirectHandler):
@@ -64,8 +65,10 @@ def download(url: str, token: str, limit: int, hosts: frozenset[str],
 class SlackUploads:
     """The listeners; `desk` holds the drafts waiting for an admin's reply."""
 
-    def __init__(self, admin: Admin, settings: Settings, progress_interval: float = 2.0) -> None:
+    def __init__(self, admin: Admin, settings: Settings, progress_interval: float = 2.0,
+                 feedback: FeedbackStore | None = None) -> None:
         self.admin = admin
+        self.feedback = feedback
         self.admins = settings.slack_admins
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.desk = UploadDesk(admin, self.max_bytes, progress_interval)
@@ -155,8 +158,12 @@ class SlackUploads:
             ack()
             respond(text=self._sources(" ".join(words[1:])), response_type="ephemeral")
             return
-        if not is_admin(user, self.admins, f"{COMMAND} remove"):
+        if not is_admin(user, self.admins, f"{COMMAND} {words[0].lower()}"):
             ack(text=NOT_ADMIN)
+            return
+        if words[0].lower() == "report":
+            ack()
+            respond(text=report_text(self.feedback, words[1:]), response_type="ephemeral")
             return
         text, doc_id = removal(self.admin, words[1:])
         ack(text=text)

@@ -17,10 +17,12 @@ from telegram.ext import (
     filters,
 )
 
+from partnerbot.adapters.common.unanswered import watch
 from partnerbot.adapters.stores.answer_keys import AnswerKeys
 from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.factory import open_stores
 from partnerbot.adapters.stores.ratelimit import RateLimiter
+from partnerbot.adapters.stores.redis_feedback import open_feedback
 from partnerbot.adapters.telegram.admin import AdminHandlers
 from partnerbot.adapters.telegram.handlers import UserHandlers
 from partnerbot.adapters.telegram.pages import PATTERN as PAGES_PATTERN
@@ -75,7 +77,7 @@ def build_application(
     """
     settings.require("telegram_bot_token")
     own_store = feedback is None
-    store = feedback if feedback is not None else FeedbackStore(settings.feedback_db)
+    store = feedback if feedback is not None else open_feedback(settings)
     stores = open_stores(settings)
     users = UserHandlers(
         engine=engine,
@@ -115,7 +117,8 @@ def build_application(
     # uploads first: a reply to a waiting upload is not a question
     from partnerbot.adapters.telegram.uploads import TelegramUploads
 
-    TelegramUploads(engine.admin, settings, progress_interval).register(application)
+    TelegramUploads(engine.admin, settings, progress_interval, store).register(application)
+    watch(engine, "telegram", store, settings.log_questions)  # for /report
     application.add_handler(CommandHandler(["start", "help"], users.on_help, only_new))
     application.add_handler(CommandHandler("ask", users.on_question, only_new))
     application.add_handler(CommandHandler("sources", users.on_sources, only_new))

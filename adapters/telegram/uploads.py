@@ -17,17 +17,18 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from partnerbot.adapters.common.chat import is_admin, one_line
-from partnerbot.adapters.common.uploads import UploadDesk, removal, run_removal
+from partnerbot.adapters.common.uploads import UploadDesk, removal, report_text, run_removal
 from partnerbot.adapters.telegram.admin import TelegramProgress
 from partnerbot.adapters.telegram.outbox import send_html
 from partnerbot.adapters.telegram.render import esc
 from partnerbot.adapters.telegram.translate import reply_target
 from partnerbot.bot.admin import Admin
+from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 
 log = logging.getLogger("partnerbot.telegram.uploads")
 
-NOT_ADMIN = "Only admins can add or remove releases; nothing was written."
+NOT_ADMIN = "Only admins can add or remove releases or see the report; nothing was written."
 DOWNLOAD_TIMEOUT = 30.0
 
 
@@ -48,8 +49,10 @@ class _Waiting(filters.MessageFilter):
 
 
 class TelegramUploads:
-    def __init__(self, admin: Admin, settings: Settings, progress_interval: float = 1.0) -> None:
+    def __init__(self, admin: Admin, settings: Settings, progress_interval: float = 1.0,
+                 feedback: FeedbackStore | None = None) -> None:
         self.admin = admin
+        self.feedback = feedback
         self.admins = settings.telegram_admins
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.interval = progress_interval
@@ -63,6 +66,16 @@ class TelegramUploads:
             new_private & filters.TEXT & ~filters.COMMAND & _Waiting(self.desk), self.on_reply))
         application.add_handler(CommandHandler("remove", self.on_remove,
                                                filters.UpdateType.MESSAGE))
+        application.add_handler(CommandHandler("report", self.on_report,
+                                               filters.UpdateType.MESSAGE))
+
+    async def on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/report [DAYS]: unanswered questions and 👎, grouped (admins only)."""
+        msg = update.message
+        if msg is None or not await self._admin(update, context, msg, "/report"):
+            return
+        text = await asyncio.to_thread(report_text, self.feedback, list(context.args or []))
+        await self._say(context, msg, text)
 
     async def _say(self, context: ContextTypes.DEFAULT_TYPE, msg: Message, text: str) -> Message:
         return await send_html(context.bot, reply_target(msg), esc(text))
