@@ -86,7 +86,7 @@ def check_upload(name: str, data: bytes, meta: Mapping[str, str] | None = None,
             as_text = True
             notes.append("the page has scripts: read and stored as text only")
     found = _read_in_child(suffix, data, dict(meta or {}), as_text, timeout)
-    release = Release(**found["release"])
+    release = Release(**dict(found["release"]))  # type: ignore[call-overload]
     if found.get("text") is not None:
         return Upload(release, ".txt", str(found["text"]).encode("utf-8"), tuple(notes))
     stored = suffix if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"} else ".txt"

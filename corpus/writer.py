@@ -19,6 +19,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from partnerbot.corpus.errors import CorpusError
 from partnerbot.corpus.formats import SUFFIXES
@@ -117,7 +118,7 @@ class CorpusWriter:
             os.fsync(fh.fileno())
         return name
 
-    def _commit(self, steps: dict[str, list[object]]) -> None:
+    def _commit(self, steps: dict[str, list[Any]]) -> None:
         pending = self._temp(json.dumps(steps).encode("utf-8"))
         os.replace(self.directory / pending, self.directory / JOURNAL)  # the commit point
         _fsync_dir(self.directory)

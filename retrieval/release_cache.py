@@ -138,7 +138,9 @@ class ReleaseCache:
             for field, table in part.items():
                 for k, forms in table.items():
                     merged[field][k].update(forms)
-        return Lexicon(**{f: {k: sorted(v) for k, v in t.items()} for f, t in merged.items()})
+        done = {f: {k: sorted(v) for k, v in t.items()} for f, t in merged.items()}
+        return Lexicon(aliases=done["aliases"], latin_keys=done["latin_keys"],
+                       cjk_keys=done["cjk_keys"])
 
     def close(self) -> None:
         """Commit; of each kind this build used, drop the entries it did not use (files gone,

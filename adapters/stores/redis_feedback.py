@@ -44,7 +44,7 @@ class RedisFeedbackStore(FeedbackStore):
         """Newest first."""
         raw = self._client.lrange(self._feedback, -(limit or MAX_RECORDS), -1)
         out = []
-        for line in reversed(raw):  # type: ignore[arg-type]
+        for line in reversed(raw):
             d = json.loads(line)
             out.append(Feedback(**{**d, "release_ids": tuple(d["release_ids"])}))
         return out
@@ -54,7 +54,7 @@ class RedisFeedbackStore(FeedbackStore):
 
     def unanswered(self, since: float = 0.0) -> list[Unanswered]:
         rows = [Unanswered(**json.loads(line))
-                for line in self._client.lrange(self._unanswered, 0, -1)]  # type: ignore[union-attr]
+                for line in self._client.lrange(self._unanswered, 0, -1)]
         return [u for u in rows if u.created_at >= since]
 
     def close(self) -> None:

@@ -58,7 +58,7 @@ class TelegramUploads:
         self.interval = progress_interval
         self.desk = UploadDesk(admin, self.max_bytes, progress_interval)
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: Application) -> None:
         new_private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
         application.add_handler(MessageHandler(new_private & filters.Document.ALL,
                                                self.on_document))
