@@ -74,6 +74,11 @@ class Admin:
         """The version being served: releases, passages, build time, embedders."""
         return self._served().status()
 
+    def latest(self) -> list[ReleaseInfo]:
+        """`sources()` of the newest version, swapped in first if another process built one."""
+        self._served().refresh()
+        return self.sources()
+
     def sources(self, query: str | None = None) -> list[ReleaseInfo]:
         """Releases in the served index, newest first (undated last); with `query`, those whose
         id, title or publisher contain it (case-insensitive)."""

@@ -145,3 +145,44 @@ def test_remove_asks_then_removes_and_sources_lists_or_filters(desk: Desk) -> No
     desk.command(f"sources {word}")
     filtered = wait_until(lambda: desk.api.calls("respond/cmd")[1:], message="filtered")
     assert "match" in filtered[-1].body["text"]
+
+
+def test_an_opted_in_channel_hears_of_a_release_added_from_a_dm(desk: Desk) -> None:
+    assert "Only admins" in desk.command("announce on", user="UALICE01")
+    assert "will be announced here" in desk.command("announce on")  # in C0000001
+    file_id = desk.api.add_file("veltris.txt", NEW_TEXT.encode())
+    share = file_share_event(file_id, "veltris.txt", user=ADMIN, channel=DM)
+    desk.send(share)
+    wait_until(lambda: any("Add as 005" in t for t in desk.texts()), message="summary")
+    desk.send(message_event("yes", user=ADMIN, channel=DM, channel_type="im",
+                            thread_ts=share["ts"]))
+    posted = wait_until(lambda: [c for c in desk.api.calls("chat.postMessage")
+                                 if c.body.get("channel") == "C0000001"], timeout=60,
+                        message="the announcement")
+    assert posted[0].body["text"].startswith(
+        "New partnership release: Veltris Genomics Signs MOU")
+    assert len(posted) == 1
+
+
+def test_a_release_added_by_another_route_is_announced_once(corpus_copy: Path,
+                                                              tmp_path: Path) -> None:
+    from partnerbot.adapters.common.announce import Announcer, Subscriptions
+    from partnerbot.adapters.stores.claims import MemoryClaims
+    from partnerbot.bot.admin import Admin
+
+    cfg = load_settings(env={}, corpus_dir=corpus_copy, index_dir=tmp_path / "index",
+                        data_dir=tmp_path / "data")
+    serving = Engine.open(cfg, embedders=[HashEmbedder()])
+    subs = Subscriptions(tmp_path / "data" / "announce.json")
+    subs.set("slack", "C1", True)
+    posts: list[tuple[str, str]] = []
+    claims = MemoryClaims(ttl=60)
+    replicas = [Announcer(serving.admin, subs, "slack", lambda t, x: posts.append((t, x)),
+                          claims) for _ in range(2)]
+    for a in replicas:
+        a.baseline()
+    cli_admin = Admin(cfg.index_dir, corpus_copy, [HashEmbedder()])  # `partnerbot add`
+    cli_admin.add(cli_admin.prepare("veltris.txt", NEW_TEXT.encode()))
+    assert [a.check() for a in replicas] == [["005"], ["005"]]
+    assert len(posts) == 1 and posts[0][0] == "C1" and "Veltris" in posts[0][1]
+    assert replicas[0].check() == []

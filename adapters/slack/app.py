@@ -326,7 +326,7 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
     from partnerbot.adapters.slack.uploads import SlackUploads
 
     watch(engine, PLATFORM, bot.feedback, settings.log_questions)  # for /partners report
-    SlackUploads(engine.admin, settings, feedback=bot.feedback).register(app)
+    SlackUploads(engine.admin, settings, feedback=bot.feedback, claims=bot.seen).register(app)
     SlackPartnerPages(engine).register(app)  # /partners list NAME, before the questions
     bot.register(app)
     return app

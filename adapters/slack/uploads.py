@@ -19,10 +19,12 @@ from urllib.parse import urlparse
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from partnerbot.adapters.common.announce import Announcer, Subscriptions
 from partnerbot.adapters.common.chat import is_admin, one_line
 from partnerbot.adapters.common.uploads import UploadDesk, removal, report_text, run_removal
 from partnerbot.adapters.slack.render import render_text
 from partnerbot.adapters.slack.slack_calls import call_slack
+from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.bot.admin import Admin
 from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
@@ -32,7 +34,7 @@ log = logging.getLogger("partnerbot.slack.uploads")
 COMMAND = "/partners"
 FILE_HOSTS = frozenset({"files.slack.com"})
 DOWNLOAD_TIMEOUT = 30.0
-CORPUS_WORDS = frozenset({"remove", "sources", "report"})
+CORPUS_WORDS = frozenset({"remove", "sources", "report", "announce"})
 NOT_ADMIN = "Only admins can add or remove releases or see the report; nothing was written."
 
 
@@ -66,9 +68,12 @@ class SlackUploads:
     """The listeners; `desk` holds the drafts waiting for an admin's reply."""
 
     def __init__(self, admin: Admin, settings: Settings, progress_interval: float = 2.0,
-                 feedback: FeedbackStore | None = None) -> None:
+                 feedback: FeedbackStore | None = None, claims: Claims | None = None) -> None:
         self.admin = admin
         self.feedback = feedback
+        self.subscriptions = Subscriptions(settings.data_dir / "announce.json")
+        self.claims: Claims = claims if claims is not None else MemoryClaims(ttl=3600.0)
+        self.announcer: Announcer | None = None
         self.admins = settings.slack_admins
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.desk = UploadDesk(admin, self.max_bytes, progress_interval)
@@ -82,6 +87,15 @@ class SlackUploads:
         app.event("message", matchers=[self._awaits_reply])(self.on_reply)
         app.event("file_shared")(lambda: None)  # the same share arrives as a message event
         app.command(COMMAND, matchers=[self._is_corpus_command])(self.on_command)
+
+        def post(channel: str, text: str) -> object:
+            msg = render_text(text)
+            return call_slack(app.client.chat_postMessage, channel=channel, text=msg.text,
+                              blocks=msg.blocks, unfurl_links=False)
+
+        self.announcer = Announcer(self.admin, self.subscriptions, "slack", post, self.claims)
+        if self.subscriptions.targets("slack"):
+            self.announcer.start()
 
     # -- upload in a DM -------------------------------------------------------------------
 
@@ -160,6 +174,10 @@ class SlackUploads:
             return
         if not is_admin(user, self.admins, f"{COMMAND} {words[0].lower()}"):
             ack(text=NOT_ADMIN)
+            return
+        if words[0].lower() == "announce" and self.announcer is not None:
+            on = words[1:2] != ["off"]
+            ack(text=self.announcer.subscribe(str(command.get("channel_id") or user), on))
             return
         if words[0].lower() == "report":
             ack()
