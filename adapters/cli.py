@@ -366,7 +366,7 @@ def _main(argv: Sequence[str] | None) -> int:
         redact = Redactor.from_settings(settings)
         configure_logging(settings, logging.INFO if args.verbose else logging.WARNING)
         return int(args.func(args))
-    except (CliError, SettingsError, *USER_ERRORS) as exc:
+    except (CliError, SettingsError, *USER_ERRORS) as exc:  # type: ignore[misc]
         # soft_wrap: a one-line error stays one line, whatever the terminal's width
         err.print(f"partnerbot: {redact(str(exc))}", markup=False, highlight=False,
                   soft_wrap=True)

@@ -21,8 +21,7 @@ from partnerbot.corpus.intake import check_upload
 from partnerbot.corpus.model import Release
 from partnerbot.corpus.reader import read_corpus
 from partnerbot.corpus.writer import JOURNAL, CorpusWriter, recover
-from partnerbot.retrieval.layout import build_lock
-from partnerbot.retrieval.live import Embedder, LiveIndex, build_version
+from partnerbot.retrieval.live import Embedder, LiveIndex, build_lock, build_version
 
 log = logging.getLogger("partnerbot.admin")
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from partnerbot.bot.feedback import Feedback, Unanswered
-from partnerbot.retrieval.tokenize import tokenize
+from partnerbot.retrieval.search import tokenize
 
 SIMILAR = 0.5  # Jaccard overlap of token sets for two questions to count as one
 NOT_STORED = "(question text not stored: PARTNERBOT_LOG_QUESTIONS=0)"

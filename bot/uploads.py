@@ -123,7 +123,7 @@ def make_draft(filename: str, upload: Upload, known: Iterable[Release], new_id: 
 def _records(release: Release) -> list[str]:
     """The partnerships the registry reads in the release, one line each (none without it)."""
     try:
-        from partnerbot.retrieval.registry import extract
+        from partnerbot.retrieval.search import extract_records as extract
     except ImportError:
         return []
     try:

@@ -15,14 +15,20 @@ from pathlib import Path
 from partnerbot.corpus.reader import CorpusError
 from partnerbot.retrieval.build import build_index
 from partnerbot.retrieval.embedders.base import Embedder
-from partnerbot.retrieval.layout import IndexCorrupt, IndexMissing, IndexStale, current_version
+from partnerbot.retrieval.layout import (
+    IndexCorrupt,
+    IndexMissing,
+    IndexStale,
+    build_lock,
+    current_version,
+)
 from partnerbot.retrieval.load import load_index
 from partnerbot.retrieval.search import SearchIndex
 from partnerbot.retrieval.summary import BuildSummary, IndexStatus, Progress, ReleaseInfo
 
 log = logging.getLogger("partnerbot.index")
 
-__all__ = ["Embedder", "LiveIndex", "build_version"]
+__all__ = ["Embedder", "LiveIndex", "build_lock", "build_version"]
 
 
 def build_version(index_dir: Path, corpus_dir: Path, embedders: Sequence[Embedder],

@@ -18,13 +18,14 @@ from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.load import LoadedIndex
 from partnerbot.retrieval.passage import Passage
 from partnerbot.retrieval.registry import partners_json
+from partnerbot.retrieval.registry.extract import extract as extract_records
 from partnerbot.retrieval.registry.records import Org, Record
 from partnerbot.retrieval.registry.store import Registry
 from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever, margin_of
 from partnerbot.retrieval.tokenize import token_set, tokenize
 
 __all__ = ["Hit", "NameForms", "Org", "Passage", "QueryVectors", "Record", "Registry",
-           "SearchIndex", "TermStats", "partners_json"]
+           "SearchIndex", "TermStats", "extract_records", "partners_json", "tokenize"]
 
 
 class TermStats:

@@ -167,12 +167,12 @@ def _from_sentence(release: Release, srcs: list[Source], i: int) -> list[Record]
         limit = verb.start() if verb else len(s)
         names = (cjk.ko_names if lang == "ko" else cjk.ja_names)(s, limit)
         people, pronoun = [], bool(re.search(r"우리|당사|弊社|当社", s[:limit]))
-        items = cjk.dated_items(s[:limit], lang) if mentioned and names else []
-        if len(items) >= 2:  # "지금까지 2019년 A, 2021년 B, … 2024년 C와 협약을 맺었다"
+        dated = cjk.dated_items(s[:limit], lang) if mentioned and names else []
+        if len(dated) >= 2:  # "지금까지 2019년 A, 2021년 B, … 2024년 C와 협약을 맺었다"
             subject = _party(_expand_bare(names[0], release), src)
             return [Record(release.id, (subject, _party(n, src)), kind=kind, signed=when,
                            mentioned=True, sources=(src,), signed_source=src)
-                    for when, n in items if _key(n.name) != _key(subject.name)]
+                    for when, n in dated if _key(n.name) != _key(subject.name)]
     parties = [_party(_expand_bare(n, release), src) for n in names]
     if pronoun and release.publisher and len(parties) == 1:
         parties.insert(0, PartyMention(release.publisher, (), None))
