@@ -226,13 +226,48 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
                 if (rec_i is rec_j or not (rec_i.mentioned or rec_j.mentioned)) \
                         and same_party(mentions[i][2], mentions[j][2]):
                     uf.join(i, j)
-    names = [(i, m[2].name) for i, m in enumerate(mentions)]
-    for x, (i, a) in enumerate(names):
-        for j, b in names[x + 1:]:
-            if uf.find(i) != uf.find(j) and _sounds_alike(a, b):
-                uf.join(i, j)
+    _join_sound_alikes(mentions, uf)
     _align_translations(records, mentions, uf, releases)
     return _build(records, mentions, uf)
+
+
+def _onsets(name: str) -> set[str]:
+    """The onsets `_alike` could compare for this name, in either role of `_sounds_alike`
+    (a type word such as 株式会社 left out or not)."""
+    out = set()
+    for text in (name, _CJK_TYPE.sub("", name.strip())):
+        k = phonetic_key(text.replace(" ", ""))
+        if k:
+            out.add("v" if k[0] in "aeiouyj" else k[0])
+    return out
+
+
+def _join_sound_alikes(mentions: list[tuple[int, int, PartyMention, list[str]]],
+                       uf: _Union) -> None:
+    """Join spellings of one name in two scripts that sound alike. Each pair of distinct
+    names is compared once, and only when their onsets can match (`_alike` needs that): the
+    all-pairs loop over mentions took minutes on a few hundred releases."""
+    by_name: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_name.setdefault(m[2].name, []).append(i)
+    order = list(by_name)  # first mention first, as the comparison is not symmetric
+    blocks: dict[str, list[int]] = {}
+    for x, name in enumerate(order):
+        for onset in _onsets(name):
+            blocks.setdefault(onset, []).append(x)
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        for p, x in enumerate(members):
+            for y in members[p + 1:]:
+                pair = (min(x, y), max(x, y))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                a, b = order[pair[0]], order[pair[1]]
+                i, j = by_name[a][0], by_name[b][0]
+                if _script(a) != _script(b) and uf.find(i) != uf.find(j) and _sounds_alike(a, b):
+                    for k in (*by_name[a], *by_name[b]):
+                        uf.join(i, k)
 
 
 def _align_translations(records: list[Record], mentions: list[tuple[int, int, PartyMention, list[str]]],
