@@ -122,17 +122,21 @@ def example_names(releases: Iterable[Release], lang: str, names: KnownNames | No
         doc_freq.update(_candidates(text))
     aliases = names.aliases if names is not None else {}
     defined = _defined_as_bodies(texts)
-    picked: list[list[str]] = []
+    groups: list[list[str]] = []
     taken: set[str] = set()
-    for name, _ in doc_freq.most_common(scan):
+    # ties broken by name, not by the order a set happened to yield them
+    for name, _ in sorted(doc_freq.items(), key=lambda kv: (-kv[1], kv[0]))[:scan]:
         if name in taken:
             continue
         group = _forms(name, aliases)
         taken.update(group)
         if any(_names_a_body(f) for f in group) or name in defined:
-            picked.append(group)
-        if len(picked) == k:
-            break
+            groups.append(group)
+
+    def releases_naming(group: list[str]) -> int:  # the organisation, in any of its forms
+        return sum(any(f in text for f in group) for text in texts)
+
+    picked = sorted(groups, key=releases_naming, reverse=True)[:k]  # stable: ties keep order
     return [_spelling(group, lang, texts) for group in picked]
 
 
