@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from partnerbot.corpus.model import Release
@@ -92,11 +93,22 @@ class _Union:
         return True
 
 
+def _fold(s: str) -> str:
+    """`s` without accents, one character for one, so offsets still point into `s`."""
+    if s.isascii():
+        return s
+    return "".join((unicodedata.normalize("NFKD", c)[:1] or c) for c in s)
+
+
+@lru_cache(maxsize=256)
+def _folded_text(text: str) -> str:
+    """A release folded once, not once per party it names (minutes on a large corpus)."""
+    return _fold(text)
+
+
 def _variants(name: str, text: str) -> list[str]:
     """Spellings of `name` in `text` that differ only in accents ("Malmo" / "Malmö")."""
-    def fold(s: str) -> str:
-        return "".join((unicodedata.normalize("NFKD", c)[:1] or c) for c in s)
-    folded, target = fold(text), fold(name)
+    folded, target = _folded_text(text), _fold(name)
     out = []
     for m in re.finditer(re.escape(target), folded):
         found = text[m.start():m.end()]
