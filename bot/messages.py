@@ -85,11 +85,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "telegram_commands": {
         "en": "/ask <question> — ask in a group (or mention me, or reply to my answer)\n"
-              "/sources — the releases I know\n/help — this message",
+              "/sources — the releases I know\n/help — this message\n"
+              "/announce on|off — admins: post new releases in this chat",
         "ko": "/ask <질문> — 그룹에서 질문하기 (저를 멘션하거나 제 답변에 답장해도 됩니다)\n"
-              "/sources — 제가 아는 보도자료\n/help — 이 안내",
+              "/sources — 제가 아는 보도자료\n/help — 이 안내\n"
+              "/announce on|off — 관리자: 새 보도자료를 이 채팅에 알리기",
         "ja": "/ask <質問> — グループで質問する（メンションや私の回答への返信でも可）\n"
-              "/sources — 私が知っているリリース\n/help — このメッセージ",
+              "/sources — 私が知っているリリース\n/help — このメッセージ\n"
+              "/announce on|off — 管理者: 新しいリリースをこのチャットでお知らせ",
     },
     "telegram_sources_page": {"en": "Releases I know, newest first (page {page} of {pages}):",
                               "ko": "제가 아는 보도자료, 최신순 ({page}/{pages}쪽):",
@@ -102,6 +105,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "telegram_menu_sources": {"en": "Releases I know", "ko": "제가 아는 보도자료",
                               "ja": "知っているリリース"},
     "telegram_menu_help": {"en": "How to ask", "ko": "사용법", "ja": "使い方"},
+    "telegram_menu_announce": {"en": "New releases in this chat (admins)",
+                               "ko": "이 채팅에 새 보도자료 알림 (관리자)",
+                               "ja": "このチャットで新着リリースを通知（管理者）"},
     # answers from the partnership registry (bot/aggregate.py); {period} is one of registry_in,
     # registry_since, registry_until, registry_between, or empty
     "registry_list": {"en": "Partnerships of {org}{period} in the releases ({n}):",

@@ -372,4 +372,5 @@ def test_command_menu_is_published_in_three_languages(make_app: Any, api: FakeBo
     asyncio.run(run())
     calls = api.calls_to("setMyCommands")
     assert [c.params.get("language_code") for c in calls] == [None, "ko", "ja"]
-    assert [cmd["command"] for cmd in calls[0].params["commands"]] == ["ask", "sources", "help"]
+    assert [cmd["command"] for cmd in calls[0].params["commands"]] == [
+        "ask", "sources", "help", "announce"]

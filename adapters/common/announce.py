@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from partnerbot.adapters.stores.claims import Claims
 from partnerbot.bot.admin import Admin
@@ -31,6 +32,19 @@ def card(info: ReleaseInfo) -> str:
     if info.url:
         lines.append(info.url)
     return "\n".join(line for line in lines if line)
+
+
+class SubscriptionStore(Protocol):
+    """Where opt-ins live: a JSON file for one host, Redis for replicas
+    (`adapters/stores/subscriptions.py`), so every replica sees every opt-in."""
+
+    def targets(self, platform: str) -> list[str]: ...
+
+    def set(self, platform: str, target: str, on: bool) -> None: ...
+
+    def close(self) -> None:
+        """Release what the store holds open (a connection); a file holds nothing."""
+        ...
 
 
 class Subscriptions:
@@ -60,13 +74,20 @@ class Subscriptions:
             tmp.write_text(json.dumps(data), encoding="utf-8")
             os.replace(tmp, self.path)
 
+    def close(self) -> None:
+        pass
+
 
 class Announcer:
-    def __init__(self, admin: Admin, subs: Subscriptions, platform: str,
+    """`post(target, text)` sends `render(info)` (the plain `card` unless the platform has
+    its own markup) to one target; `check` may run in any thread."""
+
+    def __init__(self, admin: Admin, subs: SubscriptionStore, platform: str,
                  post: Callable[[str, str], object], claims: Claims,
-                 interval: float = 30.0) -> None:
+                 interval: float = 30.0, render: Callable[[ReleaseInfo], str] = card) -> None:
         self.admin, self.subs, self.platform = admin, subs, platform
         self._post, self._claims, self._interval = post, claims, interval
+        self._render = render
         self._seen: set[str] | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -91,7 +112,7 @@ class Announcer:
             for target in self.subs.targets(self.platform):
                 if self._claims.claim(f"announce:{self.platform}:{target}:{info.doc_id}"):
                     try:
-                        self._post(target, card(info))
+                        self._post(target, self._render(info))
                     except Exception:
                         log.warning("could not announce %s in %s", info.doc_id, target,
                                     exc_info=True)

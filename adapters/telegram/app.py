@@ -23,7 +23,9 @@ from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.factory import open_stores
 from partnerbot.adapters.stores.ratelimit import RateLimiter
 from partnerbot.adapters.stores.redis_feedback import open_feedback
+from partnerbot.adapters.stores.subscriptions import open_subscriptions
 from partnerbot.adapters.telegram.admin import AdminHandlers
+from partnerbot.adapters.telegram.announce import TelegramAnnouncements
 from partnerbot.adapters.telegram.handlers import UserHandlers
 from partnerbot.adapters.telegram.pages import PATTERN as PAGES_PATTERN
 from partnerbot.adapters.telegram.pages import PartnerPages
@@ -41,8 +43,12 @@ UPDATE_TTL = 24 * 3600.0  # Telegram drops undelivered updates after a day
 MAX_UPDATES = 10_000  # redeliveries come within minutes: a few thousand recent ids are plenty
 ANSWER_TTL = 7 * 24 * 3600.0  # 👍/👎 after a week fall back to the quoted question
 
-# The menu Telegram shows beside the input box; admin commands stay out of it.
-MENU = ("ask", "sources", "help")
+ANNOUNCE_TTL = 7 * 24 * 3600.0  # one claim per (chat, release): far longer than a check takes
+
+# The menu Telegram shows beside the input box: everyone's commands, and /announce (which
+# admins set up in a group, where the menu is how most people find a command); the other
+# admin commands stay out of it.
+MENU = ("ask", "sources", "help", "announce")
 
 
 async def set_commands(application: Application) -> None:
@@ -67,13 +73,15 @@ def build_application(
     retry: RetryingRequests | None = None,
     sources_per_page: int = 10,
     progress_interval: float = 1.0,
+    announce_interval: float = 30.0,
 ) -> Application:
     """The Telegram application for `engine`; start it with `run_polling`/`run_webhook`.
 
     `base_url`/`base_file_url` point the bot at another Bot API server (a local one, or the
     tests' fake). A missing token fails here, with the variable's name. `limiter`, `dedupe`
     and `keys` not given come from `settings.redis_url`: per-process memory, or Redis shared
-    with the other replicas.
+    with the other replicas; so do the `/announce` opt-ins (else a file in `data_dir`).
+    `announce_interval`: seconds between looks for releases added by another route.
     """
     settings.require("telegram_bot_token")
     own_store = feedback is None
@@ -93,7 +101,16 @@ def build_application(
         engine=engine, admins=settings.telegram_admins, progress_interval=progress_interval
     )
 
-    async def close_store(_: Application) -> None:
+    announcements = TelegramAnnouncements(
+        engine.admin, settings.telegram_admins, open_subscriptions(settings),
+        stores.claims("telegram:announce", ANNOUNCE_TTL), announce_interval)
+
+    async def started(app: Application) -> None:
+        await set_commands(app)
+        await announcements.started(app)
+
+    async def close_store(app: Application) -> None:
+        await announcements.stopped(app)
         if own_store:
             store.close()
         stores.close()
@@ -103,7 +120,7 @@ def build_application(
         .token(settings.telegram_bot_token)
         .concurrent_updates(CONCURRENT_UPDATES)
         .rate_limiter(retry or RetryingRequests())
-        .post_init(set_commands)
+        .post_init(started)
         .post_shutdown(close_store)
     )
     if base_url:
@@ -118,6 +135,7 @@ def build_application(
     from partnerbot.adapters.telegram.uploads import TelegramUploads
 
     TelegramUploads(engine.admin, settings, progress_interval, store).register(application)
+    announcements.register(application)
     watch(engine, "telegram", store, settings.log_questions)  # for /report
     application.add_handler(CommandHandler(["start", "help"], users.on_help, only_new))
     application.add_handler(CommandHandler("ask", users.on_question, only_new))

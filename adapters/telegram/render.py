@@ -255,3 +255,14 @@ def render_status(status: IndexStatus, lang: str) -> str:
         for k, v in [("index_dir", status.index_dir), *sorted(status.extra.items())]
     ]
     return split_blocks(lines)[0]
+
+
+def render_card(info: ReleaseInfo) -> str:
+    """An announcement: the linked title (bold without a usable link), then publisher, date
+    and language, then the link itself, all escaped like every other reply."""
+    meta = " · ".join(p for p in (info.publisher, info.date, info.lang) if p)
+    lines = [f"<b>New partnership release:</b> {_link(info.title, info.url)}"]
+    lines += [esc(meta)] if meta else []
+    href = _safe_url(info.url)
+    lines += [esc(href)] if href else []
+    return "\n".join(lines)
