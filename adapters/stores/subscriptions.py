@@ -29,7 +29,7 @@ class RedisSubscriptions:
 
     def targets(self, platform: str) -> list[str]:
         members = self._client.smembers(self._key(platform))
-        return sorted(str(m) for m in members)  # type: ignore[union-attr]
+        return sorted(str(m) for m in members)
 
     def set(self, platform: str, target: str, on: bool) -> None:
         if on:
