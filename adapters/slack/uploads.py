@@ -19,12 +19,13 @@ from urllib.parse import urlparse
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from partnerbot.adapters.common.announce import Announcer, Subscriptions
+from partnerbot.adapters.common.announce import Announcer, SubscriptionStore
 from partnerbot.adapters.common.chat import is_admin, one_line
 from partnerbot.adapters.common.uploads import UploadDesk, removal, report_text, run_removal
 from partnerbot.adapters.slack.render import render_text
 from partnerbot.adapters.slack.slack_calls import call_slack
 from partnerbot.adapters.stores.claims import Claims, MemoryClaims
+from partnerbot.adapters.stores.subscriptions import open_subscriptions
 from partnerbot.bot.admin import Admin
 from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
@@ -71,7 +72,8 @@ class SlackUploads:
                  feedback: FeedbackStore | None = None, claims: Claims | None = None) -> None:
         self.admin = admin
         self.feedback = feedback
-        self.subscriptions = Subscriptions(settings.data_dir / "announce.json")
+        # shared by the replicas through Redis when configured, as Telegram's are
+        self.subscriptions: SubscriptionStore = open_subscriptions(settings)
         self.claims: Claims = claims if claims is not None else MemoryClaims(ttl=3600.0)
         self.announcer: Announcer | None = None
         self.admins = settings.slack_admins
