@@ -103,13 +103,13 @@ class QuestionTerms:
                 for run in NameForms.name_runs(question)]
         names: dict[str, tuple[str, ...]] = {}
         phrases: list[tuple[str, ...]] = []
+        kinds = org_words()
         for run in runs:
             whole = _whole_name(run, view)
             if whole is not None:  # "Raon Cell Therapeutics" = 라온셀테라퓨틱스, as one name
                 names.setdefault(whole[0], whole[1])
                 phrases.append((whole[0],))
                 continue
-            kinds = org_words()
             telling = [n for n in run if n.casefold() not in kinds] or run
             for n in telling:  # "Kanagawa Prefecture": Kanagawa; "Prefecture" says only what kind
                 forms = forms_of(n, view)
@@ -130,7 +130,7 @@ class QuestionTerms:
                 # to call a name unknown when the corpus may write it in Latin or Hangul
                 continue
             # else a Korean name of a body no release holds in any script: unknown
-            names[word] = (word,)
+            names[word] = forms if word in fuzzy else (word,)
             phrases.append((word,))
         places = frozenset(w for m in _PLACE_AFTER.finditer(question) for w in m.group(1).split())
         return cls(tokens=frozenset(view.terms.tokens(content_words(question))),
