@@ -120,7 +120,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         answer = engine.answer(Question(text=line, platform="cli", context=previous))
         if answer.kind in ("answer", "abstain"):
-            previous = line
+            previous = answer.asked or line  # a follow-up's inherited parties carry on
         print(_reply_text(answer))
         print()
 

@@ -115,4 +115,4 @@ class Engine:
             answer = self.composer.compose(answer, text, view)
         elapsed = (time.perf_counter() - started) * 1000
         return Answer(**{**answer.__dict__, "latency_ms": elapsed,
-                         "index_version": view.version})
+                         "index_version": view.version, "asked": text})

@@ -90,6 +90,9 @@ class Answer:
     # the answer first: the lead quote's answering span, in the asker's conventions for a
     # date (`2020년 9월 18일`), otherwise as written; None when the question has no such slot
     answer_span: str | None = None
+    # the question as answered: a follow-up with the parties it inherited from its thread, so
+    # the thread remembers those for the next follow-up too
+    asked: str | None = None
     # the lines of an answer from the partnership registry, one per partnership (they are in
     # `text` too): adapters that page long lists split these
     rows: tuple[str, ...] = ()

@@ -163,7 +163,7 @@ class SlackBot:
                     msg = render_answer(answer, question, self.settings.translate_links)
                     if thread_ts and answer.kind in ("answer", "abstain"):
                         self.asked.put(f"{channel}:{thread_ts}", Asked(
-                            question=text, request_id=question.request_id,
+                            question=answer.asked or text, request_id=question.request_id,
                             release_ids=tuple(c.doc_id for c in answer.citations)))
                 else:  # a bare mention: say what the bot can do
                     msg = render_answer(self.help(ui_lang(text)))

@@ -145,7 +145,7 @@ class UserHandlers:
             answer = await asyncio.to_thread(answer_or_apology, self.engine, question, lang)
         markup = None
         asked = Asked(
-            question=question.text,
+            question=answer.asked or question.text,  # with the parties a follow-up inherited
             request_id=question.request_id,
             release_ids=tuple(c.doc_id for c in answer.citations),
         )
