@@ -29,10 +29,11 @@ _CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.LIST, re.compile(
         r"\b(which (organi[sz]ations|partners|companies|institutions|areas|fields)|list|"
         r"what (areas|fields|partners|programs))\b|어떤 (기관|분야|협력|파트너)들?|목록|분야는|"
-        r"どの(機関|分野)", re.I)),
+        r"どの(機関|分野)|分野は|領域は", re.I)),
     (Kind.WHEN, re.compile(
         r"\b(when|what (date|year|month|day)|which year|in what year|since when|how long ago)\b|"
-        r"언제|날짜|일자|연도|몇\s?년|며칠|시기|いつ|何年|何月|日付|時期", re.I)),
+        r"언제|날짜|일자|연도|몇\s?년|며칠|시기|いつ|何年|何月|日付|時期|(締結|調印|署名|開始|設立)日|"
+        r"年月日", re.I)),
     (Kind.AMOUNT, re.compile(
         r"\b(how much (money|funding|investment|capital|budget)|how much\b.*\b(fund|invest|pay|"
         r"spen[dt]|cost|raise|commit|grant|budget|worth)\w*|(what|which) (amount|sum)|"
@@ -43,15 +44,18 @@ _CUES: list[tuple[Kind, re.Pattern[str]]] = [
         r"(금액|액수|예산)[은는이가]|원화로|いくら|金額|予算|投資額|資金", re.I)),
     (Kind.COUNT, re.compile(
         r"\b(how (many|much|long|large|big)|number of|amount|worth|revenue|size)\b|"
-        r"몇|얼마|규모|금액|액수|매출|개수|いくつ|いくら|何社|何人|何件|規模|金額", re.I)),
+        r"몇|얼마|규모|금액|액수|매출|개수|いくつ|いくら|何社|何人|何件|何名|何回|何校|何か国|"
+        r"規模|金額|(企業|会社|社|人|件|会員)数", re.I)),
     (Kind.WHO, re.compile(r"\b(who|whom|whose|which (company|organi[sz]ation|agency|firm)|"
                           r"name of|what('s| is) the name)\b|이름|성함|名前|"
                           r"누구|누가|어느 (회사|기관|기업)|어떤 (회사|기관|기업)|(기관|기업|회사|단체|인물)[은는이가]?\s*\??\s*$|"
-                          r"誰|どなた|どの(会社|企業|機関)",
+                          r"誰|どなた|どの(会社|企業|機関)|"
+                          r"(署名者|代表者|学長|社長|理事長|所長|知事|市長|会長|院長|総長)は",
                           re.I)),
     (Kind.WHERE, re.compile(r"\b(where|what (city|place|venue|location|event)|(which|what) "
                             r"(event|venue|forum|conference|fair|exhibition))\b|어디|장소|위치|"
-                            r"(어떤|무슨|어느) (행사|자리|회의|포럼)|행사에서|どこ|場所|会場|どの(イベント|会議)",
+                            r"(어떤|무슨|어느) (행사|자리|회의|포럼)|행사에서|どこ|場所|会場|どの(イベント|会議)|"
+                            r"イベントは|開催地",
                             re.I)),
 ]
 
