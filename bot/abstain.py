@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from partnerbot.bot.evidence import Evidence
 from partnerbot.bot.question_kind import MUST_FIT, Kind
 from partnerbot.bot.question_terms import QuestionTerms, org_words
-from partnerbot.corpus.language.scripts import script_of
+from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
 from partnerbot.retrieval.search import SearchIndex, TermStats
-
-_SCRIPT_OF_LANG = {"en": "latin", "ko": "ko", "ja": "ja"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,
     counted missing; but a release in which none of two or more parties can be checked is
     not shown to be about them at all."""
     texts = [view.releases[d].text for d in doc_ids]
-    scripts = {_SCRIPT_OF_LANG.get(view.releases[d].lang, "latin") for d in doc_ids}
+    scripts = {SCRIPT_OF_LANG.get(view.releases[d].lang, "latin") for d in doc_ids}
     forms_of = dict(terms.names)
     kinds_of_body = org_words()
     checked = unchecked = 0

@@ -20,7 +20,7 @@ from partnerbot.bot.question_terms import QuestionTerms, forms_of
 from partnerbot.bot.slots import localise
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.bot.verbatim import in_file
-from partnerbot.corpus.language.scripts import script_of
+from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.search import Hit, QueryVectors, SearchIndex
 
@@ -90,13 +90,12 @@ def _prefer_question_language(view: SearchIndex, chosen: list[Evidence], hits: l
     return [candidates[0], best]
 
 
-_SCRIPT_OF_LANG = {"en": "latin", "ko": "ko", "ja": "ja"}
 
 
 def name_in_script(name: str, lang: str, view: SearchIndex) -> str:
     """A name as the asker's script writes it, when the corpus itself gives that form:
     `다케다(Takeda)` for a Korean question about a release writing Takeda; else as written."""
-    wanted = _SCRIPT_OF_LANG.get(lang)
+    wanted = SCRIPT_OF_LANG.get(lang)
     if not wanted or script_of(name) == wanted:
         return name
     forms = [f for f in forms_of(name, view) if script_of(f) == wanted and f != name]

@@ -58,6 +58,10 @@ def is_latin(ch: str) -> bool:
     return _LATIN_CH.fullmatch(ch) is not None
 
 
+# the script each supported language writes its names in (what `script_of` returns)
+SCRIPT_OF_LANG = {"en": "latin", "ko": "ko", "ja": "ja"}
+
+
 @lru_cache(maxsize=65536)
 def script_of(text: str) -> str:
     """The script a name is written in: `ko` (Hangul), `ja` (katakana or kanji), `latin`,

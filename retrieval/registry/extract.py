@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from partnerbot.corpus.language.scripts import script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.phonetic import similarity
 from partnerbot.retrieval.registry import cjk, english
@@ -43,11 +44,9 @@ _KO_PERSON = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s+((?:[\w\-]+\s)?[\w\-]
 
 
 def _script(text: str) -> str:
-    if re.search(r"[\uac00-\ud7a3]", text):
-        return "ko"
-    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return "ja"
-    return "en"
+    """The language a sentence's names are parsed in: ko, ja, or en for anything else."""
+    found = script_of(text)
+    return found if found in ("ko", "ja") else "en"
 
 
 def sentences(release: Release) -> list[Source]:

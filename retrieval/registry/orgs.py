@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from partnerbot.corpus.language.scripts import script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.lexicon import Lexicon
 from partnerbot.retrieval.phonetic import key as phonetic_key
@@ -134,11 +135,7 @@ _BARE = {norm(w) for w in (*ORG_SUFFIX_KO, *ORG_SUFFIX_JA)} | {
 
 
 def _script(name: str) -> str:
-    if re.search(r"[\uac00-\ud7a3]", name):
-        return "ko"
-    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", name):
-        return "ja"
-    return "latin"
+    return script_of(name) or "latin"
 
 
 _CJK_TYPE = re.compile(r"(?:株式会社|社|㈜|\(주\)|주식회사)$|^(?:株式会社|㈜|\(주\)|주식회사)")

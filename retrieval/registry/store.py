@@ -104,8 +104,13 @@ class Registry:
     orgs: tuple[Org, ...] = ()
     _by_id: dict[str, Org] = field(default_factory=dict, compare=False, repr=False)
 
+    _keys: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _found: dict[str, tuple[Org, ...]] = field(default_factory=dict, compare=False, repr=False)
+
     def __post_init__(self) -> None:
         self._by_id.update({o.id: o for o in self.orgs})
+        # forms normalised once: `find` runs for every name of every question
+        self._keys.update({o.id: tuple(norm(f) for f in o.forms) for o in self.orgs})
 
     def org(self, org_id: str | None) -> Org | None:
         return self._by_id.get(org_id or "")
@@ -118,15 +123,20 @@ class Registry:
         key = norm(name)
         if len(key) < 2:
             return []
-        exact = [o for o in self.orgs if any(norm(f) == key for f in o.forms)]
+        if key not in self._found:  # read-only version: a name always finds the same
+            self._found[key] = tuple(self._find(name, key))
+        return list(self._found[key])
+
+    def _find(self, name: str, key: str) -> list[Org]:
+        exact = [o for o in self.orgs if key in self._keys[o.id]]
         if exact:
             return exact
 
-        def close(f: str) -> bool:
-            short, long_ = sorted((norm(f), key), key=len)
+        def close(k: str) -> bool:
+            short, long_ = sorted((k, key), key=len)
             return len(short) >= 2 and short in long_ and len(short) >= 0.6 * len(long_)
 
-        near = [o for o in self.orgs if any(close(f) for f in o.forms)]
+        near = [o for o in self.orgs if any(close(k) for k in self._keys[o.id])]
         if near:
             return near
         return [o for o in self.orgs if any(sounds_alike(f, name) for f in o.forms)]
