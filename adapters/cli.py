@@ -177,7 +177,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
 
-    from partnerbot.bot.evaluation import EvalError, read_qa
+    from partnerbot.bot.ops.evaluation import EvalError, read_qa
 
     try:
         cases = read_qa(Path(args.qa))
@@ -190,7 +190,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _run_eval(args: argparse.Namespace, cases: list[Any], scratch: Path) -> int:
     """The corpus may be a release folder or an eval set (docs/ beside docs.jsonl): the
     reader takes both."""
-    from partnerbot.bot.evaluation import evaluate
+    from partnerbot.bot.ops.evaluation import evaluate
 
     index_dir = Path(args.index) if args.index else scratch / "index"
     settings = load_settings(corpus_dir=Path(args.corpus), index_dir=index_dir)
@@ -232,7 +232,7 @@ def _run_eval(args: argparse.Namespace, cases: list[Any], scratch: Path) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from partnerbot.bot.feedback import FeedbackStore
+    from partnerbot.bot.ops.feedback import FeedbackStore
 
     settings = _settings(args)
     if not settings.feedback_db.exists():

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from partnerbot.adapters.cli import CliError, _settings, progress_bar
-from partnerbot.bot.uploads import FIELDS
+from partnerbot.bot.ops.uploads import FIELDS
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -54,7 +54,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import time
 
     from partnerbot.adapters.stores.redis_feedback import open_feedback
-    from partnerbot.bot.report import build_report
+    from partnerbot.bot.ops.report import build_report
 
     store = open_feedback(_settings(args))
     try:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
-from partnerbot.bot.metrics import CONTENT_TYPE, Metrics
+from partnerbot.bot.ops.metrics import CONTENT_TYPE, Metrics
 from partnerbot.bot.settings import Settings, SettingsError
 from partnerbot.bot.types import IndexStatus
 

@@ -14,7 +14,7 @@ import re
 import sys
 from typing import Any
 
-from partnerbot.bot.aggregate import org_rows, partner_rows
+from partnerbot.bot.partners.answers import org_rows, partner_rows
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 

@@ -28,8 +28,8 @@ from partnerbot.adapters.slack.app import SlackBot, build_app
 from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from tests.fakes import slack_api as fake_slack
 from tests.fakes import telegram_api as fake_tg

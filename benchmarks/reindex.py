@@ -23,7 +23,7 @@ import numpy as np
 
 from benchmarks.measure import Stopwatch
 from benchmarks.synth import SeedVectors, copies_for, prefill_cache, tag_lines, write_tiled_corpus
-from partnerbot.bot.admin import Admin
+from partnerbot.bot.ops.admin import Admin
 from partnerbot.corpus.model import Release
 from partnerbot.corpus.reader import read_corpus, read_release
 from partnerbot.retrieval.chunking import chunk_release

@@ -13,22 +13,22 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from partnerbot.bot.admin import Admin
-from partnerbot.bot.aggregate import answer_aggregate, partners_answer
-from partnerbot.bot.answer import answer_question
-from partnerbot.bot.followup import with_context
+from partnerbot.bot.answer.pipeline import answer_question
 from partnerbot.bot.help import examples, is_help_request
 from partnerbot.bot.lang import detect_lang
 from partnerbot.bot.messages import message
-from partnerbot.bot.metrics import Metrics
-from partnerbot.bot.question_text import clean_question
+from partnerbot.bot.ops.admin import Admin
+from partnerbot.bot.ops.metrics import Metrics
+from partnerbot.bot.partners.answers import answer_aggregate, partners_answer
+from partnerbot.bot.question.clean import clean_question
+from partnerbot.bot.question.followup import with_context
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Progress, Question
 from partnerbot.retrieval.live import Embedder, LiveIndex
 
 if TYPE_CHECKING:
-    from partnerbot.bot.compose import Composer
+    from partnerbot.bot.llm.compose import Composer
 
 log = logging.getLogger("partnerbot.engine")
 
@@ -42,11 +42,11 @@ class Engine:
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(live.status)
         self.admin = Admin.of(live, self.metrics)
-        # an optional language model phrasing answers from the quotes (bot/compose.py); with
+        # an optional language model phrasing answers from the quotes (bot/llm/compose.py); with
         # no model configured nothing of it is imported
         self.composer: Composer | None = None
         if settings.llm_url:
-            from partnerbot.bot.compose import open_composer
+            from partnerbot.bot.llm.compose import open_composer
 
             self.composer = open_composer(settings, self.metrics)
 

@@ -108,7 +108,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "telegram_menu_announce": {"en": "New releases in this chat (admins)",
                                "ko": "이 채팅에 새 보도자료 알림 (관리자)",
                                "ja": "このチャットで新着リリースを通知（管理者）"},
-    # answers from the partnership registry (bot/aggregate.py); {period} is one of registry_in,
+    # answers from the partnership registry (bot/partners/answers.py); {period} is one of registry_in,
     # registry_since, registry_until, registry_between, or empty
     "registry_list": {"en": "Partnerships of {org}{period} in the releases ({n}):",
                       "ko": "보도자료에 나온 {period}{org}의 협력 ({n}건):",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 Piece = tuple[str, bool]  # a run of a line's text, and whether it is the answering span
 
-# under an answer a language model phrased (bot/compose.py), and over a quote it translated:
+# under an answer a language model phrased (bot/llm/compose.py), and over a quote it translated:
 # the reader knows a model wrote it, and that the quotes are the evidence
 COMPOSED_NOTE = {"en": "Written by a language model from the quotes below",
                  "ko": "아래 인용문을 바탕으로 언어 모델이 작성한 답변",

@@ -73,7 +73,7 @@ class Settings:
     # one is configured) | off
     translate_links: str = "google"
     # an OpenAI-compatible model (Ollama, vLLM, a hosted one) that phrases the answer from the
-    # chosen quotes and translates quotes; "" = off, nothing changes (see bot/compose.py)
+    # chosen quotes and translates quotes; "" = off, nothing changes (see bot/llm/compose.py)
     llm_url: str = ""  # base URL, e.g. http://localhost:11434/v1
     llm_model: str = ""
     llm_api_key: str = ""  # a secret: redacted in logs (adapters/redact.py)

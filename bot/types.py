@@ -96,7 +96,7 @@ class Answer:
     # the lines of an answer from the partnership registry, one per partnership (they are in
     # `text` too): adapters that page long lists split these
     rows: tuple[str, ...] = ()
-    # the answer phrased by a language model from `quotes` (bot/compose.py), accepted only when
+    # the answer phrased by a language model from `quotes` (bot/llm/compose.py), accepted only when
     # every citation, number and name in it is in the quotes; renderers show it first and the
     # quotes always below it. None: no model configured, or its text was refused
     composed: str | None = None

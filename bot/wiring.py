@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partnerbot.bot.admin import Admin
 from partnerbot.bot.engine import Engine
+from partnerbot.bot.ops.admin import Admin
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Progress
 from partnerbot.retrieval.embedders import factory

@@ -8,7 +8,7 @@ metadata) and removed. `recover()` rolls a committed change forward and clears t
 of an uncommitted one; it runs before every change and before every index build, so a kill
 -9 at any point leaves the old corpus or, once recovered, the new one.
 
-Callers hold the index build lock around changes (see `bot/admin.py`): the corpus changes
+Callers hold the index build lock around changes (see `bot/ops/admin.py`): the corpus changes
 only while no build reads it.
 """
 

@@ -16,7 +16,7 @@ from telegram import Update
 from partnerbot.adapters.slack.app import build_app
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (

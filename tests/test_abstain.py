@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from partnerbot.bot import abstain
+from partnerbot.bot.answer import abstain
+from partnerbot.bot.answer.evidence import Evidence
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.evidence import Evidence
-from partnerbot.bot.question_kind import Kind, fits, question_kind
-from partnerbot.bot.question_terms import QuestionTerms
+from partnerbot.bot.question.kind import Kind, fits, question_kind
+from partnerbot.bot.question.terms import QuestionTerms
 from partnerbot.retrieval.search import QueryVectors, SearchIndex
 
 

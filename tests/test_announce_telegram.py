@@ -21,9 +21,9 @@ from telegram.ext import Application
 
 from partnerbot.adapters.telegram.app import MENU, build_application
 from partnerbot.adapters.telegram.render import render_card
-from partnerbot.bot.admin import Admin
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.admin import Admin
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings, load_settings
 from partnerbot.bot.types import ReleaseInfo
 from tests.conftest import HashEmbedder

@@ -14,7 +14,7 @@ import pytest
 import partnerbot.retrieval.embedders
 import partnerbot.retrieval.embedders.factory
 from partnerbot.adapters.cli import main
-from partnerbot.bot.feedback import Feedback, FeedbackStore
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore
 from partnerbot.bot.settings import BUNDLED_CORPUS
 from partnerbot.corpus.reader import read_corpus
 from tests.conftest import EVAL_SEEDS, HashEmbedder, shared_file

@@ -1,4 +1,4 @@
-"""Answers phrased by a language model, checked against the quotes (bot/compose.py), with a
+"""Answers phrased by a language model, checked against the quotes (bot/llm/compose.py), with a
 fake OpenAI-compatible server on 127.0.0.1 and the real engine over the bundled releases."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from partnerbot.adapters.redact import MASK, Redactor
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.evaluation import QACase, evaluate
+from partnerbot.bot.ops.evaluation import QACase, evaluate
 from partnerbot.bot.reply_text import COMPOSED_NOTE, plain_reply
 from partnerbot.bot.settings import SettingsError, load_settings
 from partnerbot.bot.types import Answer, Question
@@ -174,9 +174,9 @@ def test_no_model_configured_means_nothing_changes_and_nothing_is_imported(
     code = ("import sys\n"
             "import partnerbot.adapters.cli, partnerbot.bot.wiring, partnerbot.bot.engine\n"
             "import partnerbot.adapters.slack.app, partnerbot.adapters.telegram.app\n"
-            "import partnerbot.bot.evaluation\n"
-            "bad = [m for m in sys.modules if m.startswith(('partnerbot.bot.llm', "
-            "'partnerbot.bot.compose', 'openai', 'httpx_sse'))]\n"
+            "import partnerbot.bot.ops.evaluation\n"
+            "bad = [m for m in sys.modules if m.startswith(('partnerbot.bot.llm.client', "
+            "'partnerbot.bot.llm.compose', 'openai', 'httpx_sse'))]\n"
             "print(bad)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)

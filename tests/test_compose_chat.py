@@ -25,7 +25,7 @@ from partnerbot.adapters.cli import main
 from partnerbot.adapters.slack.app import build_app
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.reply_text import COMPOSED_NOTE, TRANSLATION_NOTE
 from partnerbot.bot.settings import BUNDLED_CORPUS, Settings
 from partnerbot.bot.types import Question

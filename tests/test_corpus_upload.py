@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerbot.bot.admin import Admin
+from partnerbot.bot.ops.admin import Admin
 from partnerbot.bot.settings import BUNDLED_CORPUS
 from partnerbot.corpus.errors import CorpusError, UnreadableFile
 from partnerbot.corpus.intake import check_upload

@@ -17,7 +17,7 @@ import pytest
 
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.messages import message
-from partnerbot.bot.question_kind import Kind, question_kind
+from partnerbot.bot.question.kind import Kind, question_kind
 from partnerbot.bot.settings import BUNDLED_CORPUS
 from partnerbot.bot.types import Answer, Question
 from partnerbot.corpus.model import Release

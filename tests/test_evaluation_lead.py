@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.evaluation import QACase, evaluate, judge
+from partnerbot.bot.ops.evaluation import QACase, evaluate, judge
 from partnerbot.bot.types import Answer, Citation, Question, Quote
 
 CITE = Citation(1, "d1", "Verdant Cells signs with Hanbit", None, "2021-03-05", None, "d1.txt",

@@ -26,7 +26,7 @@ from partnerbot.adapters.slack.slack_calls import with_retries
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.adapters.telegram.retry import RetryingRequests
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackAPI, TrackingExecutor, message_event
 from tests.test_slack_app import SECRET, Slack, assert_cited_answer

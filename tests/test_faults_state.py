@@ -14,14 +14,14 @@ import sys
 import threading
 from pathlib import Path
 
-from partnerbot.bot.feedback import Feedback, FeedbackStore
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
 WRITER = """
 import sys
 from pathlib import Path
-from partnerbot.bot.feedback import Feedback, FeedbackStore
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore
 
 store = FeedbackStore(Path(sys.argv[1]))
 i = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerbot.bot.feedback import Feedback, FeedbackStore
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore
 
 
 def fb(i: int, verdict: str = "up", platform: str = "slack") -> Feedback:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.followup import with_context
+from partnerbot.bot.question.followup import with_context
 from partnerbot.bot.types import Question
 
 

@@ -22,7 +22,7 @@ from partnerbot.adapters.slack.app import SlackBot, build_app
 from partnerbot.adapters.stores.factory import Stores
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Question
 from tests.fakes import telegram_api as tg

@@ -30,7 +30,7 @@ from partnerbot.adapters.slack.app import build_app
 from partnerbot.adapters.slack.pages import ACTION_MORE
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import load_settings
 from tests.conftest import HashEmbedder
 from tests.fakes import telegram_api as tg

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from partnerbot.bot.aggregate import answer_aggregate, partners_answer
 from partnerbot.bot.engine import Engine
+from partnerbot.bot.partners.answers import answer_aggregate, partners_answer
 from partnerbot.bot.settings import load_settings
 from partnerbot.bot.types import Question
 from partnerbot.retrieval.build import build_index

@@ -24,8 +24,8 @@ from partnerbot.adapters.slack.app import build_app
 from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Question
 from tests.conftest import HashEmbedder

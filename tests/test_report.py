@@ -10,8 +10,8 @@ from pathlib import Path
 from partnerbot.adapters.common.unanswered import notify, watch
 from partnerbot.adapters.stores.redis import connect
 from partnerbot.adapters.stores.redis_feedback import RedisFeedbackStore, open_feedback
-from partnerbot.bot.feedback import Feedback, FeedbackStore, Unanswered
-from partnerbot.bot.report import NOT_STORED, build_report
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Unanswered
+from partnerbot.bot.ops.report import NOT_STORED, build_report
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Question
 from tests.fakes.slack_api import message_event, wait_until

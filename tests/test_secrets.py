@@ -35,7 +35,7 @@ from partnerbot.adapters.slack.serve import EVENTS_PATH, make_http_server
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.adapters.telegram.serve import serve_telegram
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings, SettingsError
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (

@@ -24,7 +24,7 @@ from partnerbot.adapters.slack.app import build_app
 from partnerbot.adapters.slack.http_server import SlackEndpoint, SlackHTTPServer
 from partnerbot.adapters.slack.serve import EVENTS_PATH, Limits, make_http_server
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from tests.fakes.slack_api import (
     FakeSlackAPI,

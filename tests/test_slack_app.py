@@ -27,8 +27,8 @@ from partnerbot.adapters.slack.app import SlackBot, build_app
 from partnerbot.adapters.slack.render import render_answer
 from partnerbot.adapters.slack.slack_calls import with_retries
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Question
 from tests.fakes.slack_api import (

@@ -24,8 +24,8 @@ from partnerbot.adapters.slack.serve import (
     serve_slack,
 )
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings, SettingsError
 from tests.fakes.slack_api import (
     FakeSlackAPI,

@@ -17,8 +17,8 @@ from telegram.ext import Application
 
 from partnerbot.adapters.telegram.app import build_application, set_commands
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Question
 from tests.fakes import telegram_api as tg

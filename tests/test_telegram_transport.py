@@ -23,7 +23,7 @@ from telegram.ext import Application
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.adapters.telegram.retry import RetryingRequests, retry_after_seconds
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from tests.fakes import telegram_api as tg
 from tests.fakes.telegram_api import FakeBotAPI

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 
 from partnerbot.adapters.slack.app import build_app
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import load_settings
 from partnerbot.bot.types import Question
 from tests.conftest import HashEmbedder
@@ -168,7 +168,7 @@ def test_a_release_added_by_another_route_is_announced_once(corpus_copy: Path,
                                                               tmp_path: Path) -> None:
     from partnerbot.adapters.common.announce import Announcer, Subscriptions
     from partnerbot.adapters.stores.claims import MemoryClaims
-    from partnerbot.bot.admin import Admin
+    from partnerbot.bot.ops.admin import Admin
 
     cfg = load_settings(env={}, corpus_dir=corpus_copy, index_dir=tmp_path / "index",
                         data_dir=tmp_path / "data")

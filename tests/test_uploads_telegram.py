@@ -14,7 +14,7 @@ from telegram import Update
 
 from partnerbot.adapters.telegram.app import build_application
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import load_settings
 from partnerbot.bot.types import Question
 from tests.conftest import HashEmbedder

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from partnerbot.bot.evidence import Evidence
-from partnerbot.bot.verbatim import in_file
+from partnerbot.bot.answer.evidence import Evidence
+from partnerbot.bot.answer.verbatim import in_file
 from partnerbot.corpus.model import Release
 
 FILE_TEXT = ("**Norvia, March 3-** On March 2, the Calder Institute and Norvia Bio signed an MOU "

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from partnerbot.adapters.stores.claims import Claims
-from partnerbot.bot.admin import Admin
+from partnerbot.bot.ops.admin import Admin
 from partnerbot.bot.types import ReleaseInfo
 
 log = logging.getLogger("partnerbot.announce")

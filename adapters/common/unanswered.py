@@ -13,7 +13,7 @@ import threading
 import weakref
 from typing import Protocol
 
-from partnerbot.bot.feedback import Unanswered
+from partnerbot.bot.ops.feedback import Unanswered
 from partnerbot.bot.types import Answer, Question
 
 log = logging.getLogger("partnerbot.unanswered")

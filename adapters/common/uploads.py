@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from partnerbot.adapters.common.chat import one_line
 from partnerbot.adapters.common.reindex import ReindexJob
-from partnerbot.bot.admin import Admin
 from partnerbot.bot.errors import CorpusError
-from partnerbot.bot.feedback import FeedbackStore
-from partnerbot.bot.report import build_report
+from partnerbot.bot.ops.admin import Admin
+from partnerbot.bot.ops.feedback import FeedbackStore
+from partnerbot.bot.ops.report import build_report
+from partnerbot.bot.ops.uploads import Draft
 from partnerbot.bot.types import BuildSummary, Progress
-from partnerbot.bot.uploads import Draft
 
 DRAFT_TTL = 3600.0
 HOW = ("Reply `yes` to add it, a correction such as `date 2025-10-02`, `lang ko`, "

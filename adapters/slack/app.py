@@ -57,8 +57,8 @@ from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.adapters.stores.factory import open_stores
 from partnerbot.adapters.stores.redis_feedback import open_feedback
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Question

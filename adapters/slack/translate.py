@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from partnerbot.adapters.common.chat import ui_lang
-from partnerbot.bot.question_text import clean_question
+from partnerbot.bot.question.clean import clean_question
 from partnerbot.bot.types import Question
 
 PLATFORM = "slack"

@@ -26,8 +26,8 @@ from partnerbot.adapters.slack.render import render_text
 from partnerbot.adapters.slack.slack_calls import call_slack
 from partnerbot.adapters.stores.claims import Claims, MemoryClaims
 from partnerbot.adapters.stores.subscriptions import open_subscriptions
-from partnerbot.bot.admin import Admin
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.admin import Admin
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 
 log = logging.getLogger("partnerbot.slack.uploads")

@@ -15,7 +15,7 @@ import redis
 
 from partnerbot.adapters.stores.factory import PREFIX
 from partnerbot.adapters.stores.redis import connect
-from partnerbot.bot.feedback import Feedback, FeedbackStore, Unanswered
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Unanswered
 from partnerbot.bot.settings import Settings
 
 MAX_RECORDS = 100_000

@@ -26,8 +26,8 @@ from partnerbot.adapters.telegram.handlers import user_lang
 from partnerbot.adapters.telegram.outbox import send_html
 from partnerbot.adapters.telegram.render import esc, render_card
 from partnerbot.adapters.telegram.translate import ReplyTarget, reply_target
-from partnerbot.bot.admin import Admin
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.admin import Admin
 
 log = logging.getLogger("partnerbot.telegram.announce")
 

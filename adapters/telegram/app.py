@@ -33,8 +33,8 @@ from partnerbot.adapters.telegram.quote_translate import PATTERN as TRANSLATE_PA
 from partnerbot.adapters.telegram.quote_translate import QuoteTranslator
 from partnerbot.adapters.telegram.retry import RetryingRequests
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import FeedbackStore
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 
 ALLOWED_UPDATES = ["message", "callback_query"]  # all we handle; Telegram sends nothing else

@@ -35,8 +35,8 @@ from partnerbot.adapters.telegram.translate import (
     ui_lang,
 )
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.messages import message
+from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.types import Question
 

@@ -13,7 +13,7 @@ from telegram import Message, MessageEntity
 from telegram.constants import ChatType
 
 from partnerbot.adapters.common import chat
-from partnerbot.bot.question_text import clean_question
+from partnerbot.bot.question.clean import clean_question
 from partnerbot.bot.types import Question
 
 PLATFORM = "telegram"

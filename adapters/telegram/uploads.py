@@ -22,8 +22,8 @@ from partnerbot.adapters.telegram.admin import TelegramProgress
 from partnerbot.adapters.telegram.outbox import send_html
 from partnerbot.adapters.telegram.render import esc
 from partnerbot.adapters.telegram.translate import reply_target
-from partnerbot.bot.admin import Admin
-from partnerbot.bot.feedback import FeedbackStore
+from partnerbot.bot.ops.admin import Admin
+from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 
 log = logging.getLogger("partnerbot.telegram.uploads")

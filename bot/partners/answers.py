@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from partnerbot.bot.aggregate_cues import Period, has_cue, period_of
-from partnerbot.bot.answer import citation
+from partnerbot.bot.answer.pipeline import citation
 from partnerbot.bot.messages import message
-from partnerbot.bot.partner_lines import Line, find_orgs, lines_of, org_label, period_label
+from partnerbot.bot.partners.lines import Line, find_orgs, lines_of, org_label, period_label
+from partnerbot.bot.question.cues import Period, has_cue, period_of
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.retrieval.search import SearchIndex, partners_json
 

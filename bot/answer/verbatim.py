@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from partnerbot.bot.evidence import Evidence
+from partnerbot.bot.answer.evidence import Evidence
 from partnerbot.corpus.model import Release
 
 KEEP_SHARE = 0.6  # a part shorter than this share of the quote is not worth the trim

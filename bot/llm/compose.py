@@ -19,14 +19,14 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from partnerbot.bot.compose_facts import facts_of, unsupported
-from partnerbot.bot.compose_verify import INSTRUCTION, rejection
-from partnerbot.bot.llm import ChatModel, LLMFailure, Message, OpenAICompatible
+from partnerbot.bot.llm.client import ChatModel, LLMFailure, Message, OpenAICompatible
+from partnerbot.bot.llm.facts import facts_of, unsupported
+from partnerbot.bot.llm.verify import INSTRUCTION, rejection
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer
 
 if TYPE_CHECKING:
-    from partnerbot.bot.metrics import Metrics
+    from partnerbot.bot.ops.metrics import Metrics
     from partnerbot.retrieval.search import SearchIndex
 
 log = logging.getLogger("partnerbot.compose")

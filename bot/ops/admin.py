@@ -12,10 +12,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from partnerbot.bot.metrics import Metrics
+from partnerbot.bot.ops.metrics import Metrics
+from partnerbot.bot.ops.uploads import Draft, correct, make_draft, next_id, parse_correction
 from partnerbot.bot.settings import BUNDLED_CORPUS
 from partnerbot.bot.types import BuildSummary, IndexStatus, Progress, ReleaseInfo
-from partnerbot.bot.uploads import Draft, correct, make_draft, next_id, parse_correction
 from partnerbot.corpus.errors import CorpusError, UnreadableFile
 from partnerbot.corpus.intake import check_upload
 from partnerbot.corpus.model import Release

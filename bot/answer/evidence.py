@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from partnerbot.bot.question_kind import MUST_FIT, Kind, fits
-from partnerbot.bot.question_terms import QuestionTerms
-from partnerbot.bot.slots import Span, asks_for_title, find_span
+from partnerbot.bot.answer.slots import Span, asks_for_title, find_span
+from partnerbot.bot.question.kind import MUST_FIT, Kind, fits
+from partnerbot.bot.question.terms import QuestionTerms
 from partnerbot.retrieval.search import Hit, NameForms, Passage, QueryVectors, SearchIndex
 
 MAX_QUOTE_CHARS = 360

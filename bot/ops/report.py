@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from partnerbot.bot.feedback import Feedback, Unanswered
+from partnerbot.bot.ops.feedback import Feedback, Unanswered
 from partnerbot.retrieval.search import tokenize
 
 SIMILAR = 0.5  # Jaccard overlap of token sets for two questions to count as one

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnerbot.bot.evidence import Evidence
-from partnerbot.bot.question_kind import MUST_FIT, Kind
-from partnerbot.bot.question_terms import QuestionTerms, org_words
+from partnerbot.bot.answer.evidence import Evidence
+from partnerbot.bot.question.kind import MUST_FIT, Kind
+from partnerbot.bot.question.terms import QuestionTerms, org_words
 from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
 from partnerbot.retrieval.search import SearchIndex, TermStats
 

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnerbot.bot.aggregate_cues import Period
 from partnerbot.bot.messages import message
-from partnerbot.bot.question_terms import general_terms, name_like, org_words
+from partnerbot.bot.question.cues import Period
+from partnerbot.bot.question.terms import general_terms, name_like, org_words
 from partnerbot.corpus.language.korean import strip_particle
 from partnerbot.retrieval.search import NameForms, Org, Record, SearchIndex
 

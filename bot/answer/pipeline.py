@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from partnerbot.bot import abstain
-from partnerbot.bot.evidence import Evidence, quotes, score_sentences, select
+from partnerbot.bot.answer import abstain
+from partnerbot.bot.answer.evidence import Evidence, quotes, score_sentences, select
+from partnerbot.bot.answer.slots import localise
+from partnerbot.bot.answer.verbatim import in_file
 from partnerbot.bot.messages import message
-from partnerbot.bot.question_kind import Kind, question_kind
-from partnerbot.bot.question_terms import QuestionTerms, forms_of
-from partnerbot.bot.slots import localise
+from partnerbot.bot.question.kind import Kind, question_kind
+from partnerbot.bot.question.terms import QuestionTerms, forms_of
 from partnerbot.bot.types import Answer, Citation, Quote
-from partnerbot.bot.verbatim import in_file
 from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.search import Hit, QueryVectors, SearchIndex

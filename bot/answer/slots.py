@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from partnerbot.bot.question_kind import DURATION, Kind
+from partnerbot.bot.question.kind import DURATION, Kind
 from partnerbot.corpus.dates import find_dates
 
 

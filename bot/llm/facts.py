@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from partnerbot.bot.slots import _date_spans  # the partial dates ("May 2016", "9일") too
+from partnerbot.bot.answer.slots import _date_spans  # the partial dates ("May 2016", "9일") too
 
 DateParts = tuple[int | None, int | None, int | None]
 

@@ -7,7 +7,7 @@ question is carried over, so the follow-up's own kind (a date, a person) decides
 
 from __future__ import annotations
 
-from partnerbot.bot.question_terms import QuestionTerms
+from partnerbot.bot.question.terms import QuestionTerms
 from partnerbot.retrieval.search import QueryVectors, SearchIndex
 
 

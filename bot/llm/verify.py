@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from partnerbot.bot.compose_facts import facts_of, unsupported
 from partnerbot.bot.lang import detect_lang
-from partnerbot.bot.question_terms import body_suffixes, general_terms
-from partnerbot.bot.question_terms import forms_of as name_forms
+from partnerbot.bot.llm.facts import facts_of, unsupported
+from partnerbot.bot.question.terms import body_suffixes, general_terms
+from partnerbot.bot.question.terms import forms_of as name_forms
 from partnerbot.bot.types import Answer, Quote
 from partnerbot.corpus.language.korean import strip_particle
 from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA

@@ -1,0 +1,1 @@
+"""Answers quoted from release sentences: retrieval, evidence, abstention, the answer span."""

@@ -1,0 +1,1 @@
+"""Operations: admin commands, uploads, feedback, the unanswered report, metrics, evaluation."""

@@ -1,0 +1,1 @@
+"""Turning a question into one parsed object: its text, kind, parties, period and context."""
