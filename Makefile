@@ -5,6 +5,7 @@ test:
 
 lint:
 	ruff check partnerbot bot retrieval corpus adapters tests benchmarks
+	python tests/package_view.py build/pkg >/dev/null  # the installed layout, for mypy
 	mypy
 
 bench:
