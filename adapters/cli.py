@@ -15,11 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from partnerbot.adapters import platforms
 from partnerbot.bot.settings import Settings, SettingsError, load_settings
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 EPILOG = """\
 examples:
@@ -107,7 +106,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = _engine(settings)
     err.print("Ask about partnerships; 'help' for examples, Ctrl-D or 'quit' to leave.")
-    previous: str | None = None  # a follow-up naming no party asks about this one's parties
+    # the parties of the last answer: a follow-up naming none asks about them
+    previous: tuple[str, ...] = ()
     while True:
         try:
             line = input("? ")
@@ -120,7 +120,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         answer = engine.answer(Question(text=line, platform="cli", context=previous))
         if answer.kind in ("answer", "abstain"):
-            previous = answer.asked or line  # a follow-up's inherited parties carry on
+            previous = answer.parties  # none after an abstention
         print(_reply_text(answer))
         print()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from partnerbot.bot.answer.pipeline import answer_question
@@ -21,7 +22,7 @@ from partnerbot.bot.ops.admin import Admin
 from partnerbot.bot.ops.metrics import Metrics
 from partnerbot.bot.partners.answers import answer_aggregate, partners_answer
 from partnerbot.bot.question.clean import clean_question
-from partnerbot.bot.question.followup import with_context
+from partnerbot.bot.question.parsed import parse
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Progress, Question
@@ -105,14 +106,13 @@ class Engine:
             return self.help(lang)
         view = self.live.current()
         try:
-            text = with_context(text, question.context, view)
-            answer = (answer_aggregate(text, lang, view)
-                      or answer_question(text, lang, view, self.settings.log_questions))
+            parsed = parse(text, lang, view, question.context)
+            answer = (answer_aggregate(parsed, view)
+                      or answer_question(parsed, view, self.settings.log_questions))
+            if self.composer is not None:
+                answer = self.composer.compose(answer, parsed, view)
         except Exception:
             log.exception("answering failed (request %s)", question.request_id)
             answer = Answer(kind="error", text=message("error", lang), lang=lang)
-        if self.composer is not None:
-            answer = self.composer.compose(answer, text, view)
         elapsed = (time.perf_counter() - started) * 1000
-        return Answer(**{**answer.__dict__, "latency_ms": elapsed,
-                         "index_version": view.version, "asked": text})
+        return replace(answer, latency_ms=elapsed, index_version=view.version)

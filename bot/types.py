@@ -28,9 +28,9 @@ class Question:
     user_id: str | None = None
     platform: str = "cli"
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    # the previous question of the same thread (Slack thread, Telegram reply chain, `chat`):
-    # a follow-up that names no party ("언제 체결했어?") asks about that question's parties
-    context: str | None = None
+    # the parties of the thread's previous answer (Slack thread, Telegram reply chain, `chat`;
+    # `Answer.parties`): a follow-up that names no party ("언제 체결했어?") asks about them
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,10 @@ class Answer:
     # the answer first: the lead quote's answering span, in the asker's conventions for a
     # date (`2020년 9월 18일`), otherwise as written; None when the question has no such slot
     answer_span: str | None = None
-    # the question as answered: a follow-up with the parties it inherited from its thread, so
-    # the thread remembers those for the next follow-up too
-    asked: str | None = None
+    # the parties the answer is about, the question's own or those a follow-up inherited: the
+    # thread remembers them for its next follow-up. Empty when nothing was answered (an
+    # abstention), so a thread never carries the names of a question the releases missed
+    parties: tuple[str, ...] = ()
     # the lines of an answer from the partnership registry, one per partnership (they are in
     # `text` too): adapters that page long lists split these
     rows: tuple[str, ...] = ()

@@ -13,10 +13,6 @@ from contextlib import closing
 from typing import Any
 
 import pytest
-from slack_bolt.request import BoltRequest
-from slack_sdk import WebClient
-from telegram import Update
-
 from partnerbot.adapters import cli
 from partnerbot.adapters.slack.app import SlackBot, build_app
 from partnerbot.adapters.stores.factory import Stores
@@ -25,6 +21,10 @@ from partnerbot.bot.engine import Engine
 from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Question
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from telegram import Update
+
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (
     FakeSlackAPI,
@@ -47,7 +47,7 @@ def test_the_follow_up_alone_is_not_about_kanagawa(engine: Engine) -> None:
     answered from the Kanagawa release."""
     alone = engine.answer(Question(FOLLOW_UP))
     assert alone.kind == "abstain" or alone.citations[0].doc_id != KANAGAWA
-    followed = engine.answer(Question(FOLLOW_UP, context=FIRST))
+    followed = engine.answer(Question(FOLLOW_UP, context=engine.answer(Question(FIRST)).parties))
     assert followed.kind == "answer" and followed.citations[0].doc_id == KANAGAWA
 
 

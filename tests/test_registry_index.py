@@ -11,17 +11,22 @@ import json
 from pathlib import Path
 
 import pytest
-
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.partners.answers import answer_aggregate, partners_answer
+from partnerbot.bot.question.parsed import parse
 from partnerbot.bot.settings import load_settings
-from partnerbot.bot.types import Question
+from partnerbot.bot.types import Answer, Question
 from partnerbot.retrieval.build import build_index
 from partnerbot.retrieval.layout import IndexCorrupt, IndexStale, current_version
 from partnerbot.retrieval.load import load_index
 from partnerbot.retrieval.search import SearchIndex
+
 from tests.conftest import HashEmbedder
 from tests.registry_corpus import CLUSTER, EARLIER, write_corpus
+
+
+def _aggregate(question: str, lang: str, view: SearchIndex) -> Answer | None:
+    return answer_aggregate(parse(question, lang, view), view)
 
 
 def _version(index: Path) -> Path:
@@ -124,7 +129,7 @@ def _lines(text: str) -> list[str]:
 
 
 def test_list_in_english_one_line_per_partnership_by_date(view: SearchIndex) -> None:
-    answer = answer_aggregate(f"Which organisations has {CLUSTER} signed MOUs with?", "en", view)
+    answer = _aggregate(f"Which organisations has {CLUSTER} signed MOUs with?", "en", view)
     assert answer is not None and answer.kind == "answer"
     lines = _lines(answer.text)
     assert len(lines) == len(answer.rows) == len(EARLIER) + 3
@@ -136,7 +141,7 @@ def test_list_in_english_one_line_per_partnership_by_date(view: SearchIndex) -> 
 
 
 def test_count_in_korean_with_korean_frame(view: SearchIndex) -> None:
-    answer = answer_aggregate("브라이트워터 바이오클러스터와 협약한 기관 몇 곳이야?", "ko", view)
+    answer = _aggregate("브라이트워터 바이오클러스터와 협약한 기관 몇 곳이야?", "ko", view)
     assert answer is not None
     assert answer.text.splitlines()[0].startswith("보도자료에 나온 브라이트워터 바이오클러스터")
     assert f"{len(EARLIER) + 3}건입니다" in answer.text
@@ -144,7 +149,7 @@ def test_count_in_korean_with_korean_frame(view: SearchIndex) -> None:
 
 
 def test_yes_no_names_the_partnership(view: SearchIndex) -> None:
-    answer = answer_aggregate("Do we have an MOU with Corvane Therapeutics?", "en", view)
+    answer = _aggregate("Do we have an MOU with Corvane Therapeutics?", "en", view)
     assert answer is not None and answer.text.startswith("Yes.")
     (line,) = _lines(answer.text)
     assert CLUSTER in line and "2023-03-03" in line
@@ -158,7 +163,7 @@ def test_yes_no_names_the_partnership(view: SearchIndex) -> None:
 ])
 def test_period_questions(view: SearchIndex, question: str, lang: str, partner: str,
                           year: str) -> None:
-    answer = answer_aggregate(question, lang, view)
+    answer = _aggregate(question, lang, view)
     assert answer is not None
     lines = _lines(answer.text)
     assert lines and all(year in line for line in lines)
@@ -167,7 +172,7 @@ def test_period_questions(view: SearchIndex, question: str, lang: str, partner: 
 
 
 def test_japanese_list_puts_the_japanese_name_first(view: SearchIndex) -> None:
-    answer = answer_aggregate("ブライトウォーター・バイオクラスターが提携している相手を全部教えて", "ja", view)
+    answer = _aggregate("ブライトウォーター・バイオクラスターが提携している相手を全部教えて", "ja", view)
     assert answer is not None
     assert answer.text.startswith("リリースに記載されたブライトウォーター・バイオクラスター (Brightwater")
 
@@ -178,7 +183,7 @@ def test_japanese_list_puts_the_japanese_name_first(view: SearchIndex) -> None:
     f"How many researchers does {CLUSTER} employ?",  # a count, but not of partnerships
 ])
 def test_questions_left_to_the_quoted_answer(view: SearchIndex, question: str) -> None:
-    assert answer_aggregate(question, "en", view) is None
+    assert _aggregate(question, "en", view) is None
 
 
 def test_engine_answers_an_aggregate_question_from_the_registry(built: tuple[Path, Path],

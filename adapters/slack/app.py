@@ -16,12 +16,6 @@ from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse, Respond
-from slack_bolt.context import BoltContext
-from slack_bolt.request import BoltRequest
-from slack_sdk import WebClient
-from slack_sdk.web import SlackResponse
-
 from partnerbot.adapters.common.chat import (
     answer_or_apology,
     help_or_apology,
@@ -62,6 +56,11 @@ from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Question
+from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt.context import BoltContext
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
 
 log = logging.getLogger("partnerbot.slack")
 
@@ -153,7 +152,7 @@ class SlackBot:
         text = found.text if found is not None else ""
         question = replace(found or Question(text="", user_id=str(event["user"]),
                                              platform=PLATFORM),
-                           context=previous.question if previous else None)
+                           context=previous.parties if previous else ())
         with request_scope(question):
             self._call(client.reactions_add, channel=channel, timestamp=ts,
                        name=WORKING_REACTION)
@@ -163,8 +162,9 @@ class SlackBot:
                     msg = render_answer(answer, question, self.settings.translate_links)
                     if thread_ts and answer.kind in ("answer", "abstain"):
                         self.asked.put(f"{channel}:{thread_ts}", Asked(
-                            question=answer.asked or text, request_id=question.request_id,
-                            release_ids=tuple(c.doc_id for c in answer.citations)))
+                            question=text, request_id=question.request_id,
+                            release_ids=tuple(c.doc_id for c in answer.citations),
+                            parties=answer.parties))
                 else:  # a bare mention: say what the bot can do
                     msg = render_answer(self.help(ui_lang(text)))
                 posted = self._call(client.chat_postMessage, channel=channel,

@@ -22,6 +22,9 @@ class Asked:
     question: str
     release_ids: tuple[str, ...]
     request_id: str
+    # the parties the answer was about (`Answer.parties`): a follow-up in the thread asks
+    # about them when it names none; empty after an abstention
+    parties: tuple[str, ...] = ()
 
 
 class AnswerKeys(Protocol):

@@ -23,14 +23,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import redis
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
-
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
 from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.outage import Outage
 from partnerbot.adapters.stores.ratelimit import RateLimiter
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
 
 T = TypeVar("T")
 
@@ -144,7 +143,8 @@ class RedisAnswerKeys(_Shared):
 
     def put(self, key: str, asked: Asked) -> None:
         value = json.dumps({"question": asked.question, "release_ids": list(asked.release_ids),
-                            "request_id": asked.request_id}, ensure_ascii=False)
+                            "request_id": asked.request_id, "parties": list(asked.parties)},
+                           ensure_ascii=False)
         self._call(lambda: self._redis.set(self._key(key), value, px=self._ttl_ms),
                    lambda: self._fallback.put(key, asked))
 
@@ -161,6 +161,8 @@ def _asked(raw: str) -> Asked | None:
         data = json.loads(raw)
         return Asked(question=str(data["question"]),
                      release_ids=tuple(str(r) for r in data["release_ids"]),
-                     request_id=str(data["request_id"]))
+                     request_id=str(data["request_id"]),
+                     # entries written before parties were kept carry none
+                     parties=tuple(str(p) for p in data.get("parties", ())))
     except (ValueError, KeyError, TypeError):
         return None

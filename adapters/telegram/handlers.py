@@ -11,11 +11,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
-
 from partnerbot.adapters.common.chat import answer_or_apology, help_or_apology
 from partnerbot.adapters.common.translate_link import TranslateLink, translate_links
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
@@ -39,6 +34,10 @@ from partnerbot.bot.messages import message
 from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.types import Question
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 log = logging.getLogger("partnerbot.telegram")
 
@@ -126,7 +125,7 @@ class UserHandlers:
         previous = _replied_answer(msg, identity(context))
         if previous is not None:  # a reply to one of our answers: a follow-up in that chain
             asked = self.keys.get(previous)
-            question = replace(question, context=asked.question if asked else None)
+            question = replace(question, context=asked.parties if asked else ())
         with request_scope(question):  # this task's log lines, and the engine thread's
             await self._answer(context, question, target, lang, msg)
 
@@ -145,9 +144,10 @@ class UserHandlers:
             answer = await asyncio.to_thread(answer_or_apology, self.engine, question, lang)
         markup = None
         asked = Asked(
-            question=answer.asked or question.text,  # with the parties a follow-up inherited
+            question=question.text,
             request_id=question.request_id,
             release_ids=tuple(c.doc_id for c in answer.citations),
+            parties=answer.parties,  # a follow-up's inherited ones too
         )
         if answer.kind in FEEDBACK_KINDS:
             self.keys.put(question.request_id, asked)

@@ -17,7 +17,8 @@ from partnerbot.bot.answer.evidence import Evidence, quotes, score_sentences, se
 from partnerbot.bot.answer.slots import localise
 from partnerbot.bot.answer.verbatim import in_file
 from partnerbot.bot.messages import message
-from partnerbot.bot.question.kind import Kind, question_kind
+from partnerbot.bot.question.kind import Kind
+from partnerbot.bot.question.parsed import ParsedQuestion
 from partnerbot.bot.question.terms import QuestionTerms, forms_of
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
@@ -31,14 +32,14 @@ RANKED_K = 60  # for the list of distinct releases (retrieved, closest releases)
 SUGGESTIONS = 3
 
 
-def answer_question(text: str, lang: str, view: SearchIndex, log_questions: bool = True) -> Answer:
-    """Quote the sentences that answer `text` from `view`, or abstain with suggestions."""
-    q = view.query(text, lang)
+def answer_question(parsed: ParsedQuestion, view: SearchIndex,
+                    log_questions: bool = True) -> Answer:
+    """Quote the sentences that answer `parsed` from `view`, or abstain with suggestions."""
+    q, terms, kind, lang, text = (parsed.query, parsed.terms, parsed.kind, parsed.lang,
+                                  parsed.search_text)
     ranked = view.search(q, k=RANKED_K)
     hits = ranked[:SEARCH_K]
     retrieved = _distinct_releases(ranked)
-    terms = QuestionTerms.of(text, q, view)
-    kind = question_kind(text)
     chosen = select(score_sentences(hits, view, terms, kind, q, text), kind)
     verdict = abstain.decide(terms, kind, chosen, view)
     if verdict.abstain:
@@ -53,7 +54,7 @@ def answer_question(text: str, lang: str, view: SearchIndex, log_questions: bool
     if answer.answer_span and chosen[0].span_info is not None \
             and chosen[0].span_info.kind in (Kind.WHO, Kind.WHERE):
         answer = replace(answer, answer_span=name_in_script(answer.answer_span, lang, view))
-    return answer
+    return replace(answer, parties=parsed.parties)
 
 
 def abstention(view: SearchIndex, retrieved: Sequence[str], lang: str) -> Answer:

@@ -27,6 +27,7 @@ from partnerbot.bot.types import Answer
 
 if TYPE_CHECKING:
     from partnerbot.bot.ops.metrics import Metrics
+    from partnerbot.bot.question.parsed import ParsedQuestion
     from partnerbot.retrieval.search import SearchIndex
 
 log = logging.getLogger("partnerbot.compose")
@@ -63,7 +64,7 @@ class Composer:
         self._logged: set[str] = set()
         self._lock = threading.Lock()
 
-    def compose(self, answer: Answer, question: str, view: SearchIndex) -> Answer:
+    def compose(self, answer: Answer, parsed: ParsedQuestion, view: SearchIndex) -> Answer:
         """`answer` with `composed` set when the model's text passes, else unchanged but for
         `compose_outcome`. Only cited answers with quotes are composed (not lists from the
         registry, abstentions, help)."""
@@ -71,7 +72,7 @@ class Composer:
             return answer
         try:
             # markdown emphasis would show as stray `**` in Slack and Telegram
-            text = _EMPHASIS.sub("", self.model.complete(compose_messages(question, answer)))
+            text = _EMPHASIS.sub("", self.model.complete(compose_messages(parsed.search_text, answer)))
             reason = rejection(text, answer, view)
         except LLMFailure as failure:
             return self._refused(answer, "compose", failure.kind, failure.detail)

@@ -10,13 +10,14 @@ know go to the quoted-sentence answer, which answers or abstains.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from partnerbot.bot.answer.pipeline import citation
 from partnerbot.bot.messages import message
 from partnerbot.bot.partners.lines import Line, find_orgs, lines_of, org_label, period_label
-from partnerbot.bot.question.cues import Period, has_cue, period_of
+from partnerbot.bot.question.cues import Period
+from partnerbot.bot.question.parsed import ParsedQuestion
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.retrieval.search import SearchIndex, partners_json
 
@@ -35,19 +36,16 @@ class Ask:
     period: Period | None
 
 
-def read_question(text: str, view: SearchIndex) -> Ask | None:
-    """The aggregate question in `text`, or None when it asks about one partnership (or about
-    nothing the registry can list)."""
-    registry = view.registry
-    if not registry.records:
+def read_question(parsed: ParsedQuestion, view: SearchIndex) -> Ask | None:
+    """The aggregate question `parsed` asks, or None when it asks about one partnership (or
+    about nothing the registry can list)."""
+    if not view.registry.records:
         return None
-    period = period_of(text)
-    frame = ("count" if has_cue(text, "count") else "yesno" if has_cue(text, "yesno")
-             else "list" if has_cue(text, "list") or has_cue(text, "timeline") else None)
-    if (frame in (None, "count", "yesno") and not has_cue(text, "partnership")) or (
+    period, frame = parsed.period, parsed.frame
+    if (frame in (None, "count", "yesno") and not parsed.about_partnerships) or (
             frame is None and period is None):
         return None  # "how many researchers", "참여하고 있나요": not about partnerships
-    found = find_orgs(text, view)
+    found = parsed.orgs
     if found is None:  # names an organisation the registry does not know
         return None
     if len(found) >= 2:
@@ -57,12 +55,13 @@ def read_question(text: str, view: SearchIndex) -> Ask | None:
     return Ask(frame or "list", found[0] if found else (), period)
 
 
-def answer_aggregate(text: str, lang: str, view: SearchIndex) -> Answer | None:
+def answer_aggregate(parsed: ParsedQuestion, view: SearchIndex) -> Answer | None:
     """The registry's answer to an aggregate question, or None to answer it from sentences."""
-    ask = read_question(text, view)
+    ask = read_question(parsed, view)
     if ask is None:
         return None
-    return _answer(ask, lang, view)
+    answer = _answer(ask, parsed.lang, view)
+    return answer if answer is None else replace(answer, parties=parsed.parties)
 
 
 def partners_answer(name: str, lang: str, view: SearchIndex) -> Answer | None:
