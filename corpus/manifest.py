@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from partnerbot.corpus.clean import clean_field
-from partnerbot.corpus.dates import parse_date
+from partnerbot.corpus.language.dates import parse_date
 from partnerbot.corpus.model import Skipped
 
 MANIFEST_NAME = "docs.jsonl"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from partnerbot.corpus.clean import clean_line, is_furniture
-from partnerbot.corpus.dates import find_dates
+from partnerbot.corpus.language.dates import find_dates
 
 # Lines that head a page but are not its title.
 # fmt: off

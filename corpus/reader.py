@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from partnerbot.corpus.clean import clean_field, clean_text
-from partnerbot.corpus.dates import infer_date
 from partnerbot.corpus.errors import CorpusError, UnreadableFile
 from partnerbot.corpus.formats import BINARY_SUFFIXES, SUFFIXES, extract
+from partnerbot.corpus.language.dates import infer_date
 from partnerbot.corpus.language.detect import infer_lang
 from partnerbot.corpus.manifest import MANIFEST_NAME, normalise_meta, read_manifest
 from partnerbot.corpus.metadata import infer_title

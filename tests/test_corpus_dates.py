@@ -1,8 +1,7 @@
 """Release dates in the formats English, Korean and Japanese releases use."""
 
 import pytest
-
-from partnerbot.corpus.dates import find_dates, infer_date, parse_date
+from partnerbot.corpus.language.dates import find_dates, infer_date, parse_date
 
 
 @pytest.mark.parametrize(

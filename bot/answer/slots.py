@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from partnerbot.bot.question.kind import DURATION, Kind
-from partnerbot.corpus.dates import find_dates
+from partnerbot.corpus.language.dates import mentions
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,6 @@ class Span:
     # asked title); 1: a span of the kind; 0: a weak one (a duration for "how many")
     quality: int = 1
 
-
-_MON = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-        r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_MONTH_NUM = {m: i + 1 for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
-# partial dates find_dates leaves out: a month with its year, a year alone, "지난 19일"
-_PARTIAL_DATES = [
-    (re.compile(rf"\b(?P<mon>{_MON})\s+(?P<y>(?:19|20)\d\d)\b", re.I), "my"),
-    (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>\d{1,2})\s*[月월](?!\s*\d)"), "ym"),
-    (re.compile(r"(?:지난|오는)\s*(?P<d>\d{1,2})\s*일"), "d"),
-    (re.compile(r"(?<![\d年월月])(?P<d>\d{1,2})\s*[日](?![本])"), "d"),
-    (re.compile(r"(?<![\d\-/.])(?P<y>(?:19|20)\d\d)(?:\s*[年년](?!\s*\d))?(?![\d\-/.])"), "y"),
-    (re.compile(r"(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)\s*年(?:度)?(?!\s*\d)"), "era"),
-]
-_ERA_START = {"令和": 2018, "平成": 1988}
 
 _CURRENCY = r"(?:[€$¥₩£]|(?:KRW|USD|JPY|EUR|GBP|US\$)\s?)"
 _SCALE_EN = r"(?:\s?(?:hundred|thousand|million|billion|trillion|mn|bn|m|b)\b)?"
@@ -124,30 +109,14 @@ _PLACE = [
 ]
 
 
-def _date_spans(sentence: str) -> list[Span]:
-    spans = [Span(d.start, d.end, Kind.WHEN, (d.year, d.month, d.day))
-             for d in find_dates(sentence)]
-    taken = [(s.start, s.end) for s in spans]
-    for pattern, shape in _PARTIAL_DATES:
-        for m in pattern.finditer(sentence):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            g = m.groupdict()
-            date: tuple[int | None, int | None, int | None]
-            if shape == "my":
-                date = (int(g["y"]), _MONTH_NUM.get(g["mon"][:3].lower()), None)
-            elif shape == "ym":
-                date = (int(g["y"]), int(g["m"]), None)
-            elif shape == "d":
-                date = (None, None, int(g["d"]))
-            elif shape == "era":
-                year = 1 if g["ey"] == "元" else int(g["ey"])
-                date = (_ERA_START[g["era"]] + year, None, None)
-            else:
-                date = (int(g["y"]), None, None)
-            spans.append(Span(m.start(), m.end(), Kind.WHEN, date))
-            taken.append((m.start(), m.end()))
-    return spans
+# the date forms an answer span may be: a signing is not "today" as a release says it
+SPAN_DATE_FORMS = frozenset({"full", "yearless", "month_year", "day", "year", "era_year"})
+
+
+def date_spans(sentence: str) -> list[Span]:
+    """The dates a sentence states, partial ones too ("May 2016", "지난 19일"), as spans."""
+    return [Span(m.start, m.end, Kind.WHEN, (m.year, m.month, m.day))
+            for m in mentions(sentence) if m.form in SPAN_DATE_FORMS]
 
 
 _ANNOUNCED = re.compile(r"^\s*(?:에\s*)?(?:밝혔|발표했|전했|알렸)|^\s*[,]?\s*(?:—|--|–)|"
@@ -190,7 +159,7 @@ def find_span(kind: Kind, sentence: str, question: str = "",
     the asked title of a person."""
     if kind is Kind.WHEN:
         signing = bool(_SIGNING.search(question))
-        spans = [_weigh_date(s, sentence, signing) for s in _date_spans(sentence)]
+        spans = [_weigh_date(s, sentence, signing) for s in date_spans(sentence)]
         return max(spans, key=lambda s: (s.quality, _completeness(s), -s.start)) if spans else None
     if kind is Kind.AMOUNT:
         m = _MONEY.search(sentence)
@@ -251,7 +220,7 @@ def _place_words(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _count_span(sentence: str, question: str, hints: Collection[str] = ()) -> Span | None:
-    dates = [(s.start, s.end) for s in _date_spans(sentence)]
+    dates = [(s.start, s.end) for s in date_spans(sentence)]
     words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)}
     wants_time = bool(_TIME_UNITS.search(question))
     counter = _COUNTER.search(question)

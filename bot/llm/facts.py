@@ -3,9 +3,9 @@
 `9월 18일`, `September 18` and `9月18日` are one date; `1억 5천만 원`, `150 million won` and
 `1.5億ウォン` one sum; `30%` and `30 percent` one number. A model's answer may restate a
 quote's figure in the asker's conventions, but may state no figure the quotes do not hold:
-`supported` says whether it does. Dates are found by the corpus' own date reader
-(`corpus.dates`) and the answer layer's partial dates (`bot.slots`), so both sides are read
-the same way the quotes were chosen.
+`supported` says whether it does. Dates are found as the answer layer finds its spans
+(`bot.answer.slots.date_spans`, over `corpus.language.dates`), so both sides are read the
+same way the quotes were chosen.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from partnerbot.bot.answer.slots import _date_spans  # the partial dates ("May 2016", "9일") too
+from partnerbot.bot.answer.slots import date_spans  # the partial dates ("May 2016", "9일") too
 
 DateParts = tuple[int | None, int | None, int | None]
 
@@ -75,7 +75,7 @@ def facts_of(text: str, as_written: bool = False) -> Facts:
     dates: list[DateParts] = []
     numbers: set[float] = set()
     chars = list(text)
-    for span in _date_spans(text):
+    for span in date_spans(text):
         if span.date is not None:
             dates.append(span.date)
             numbers.update(float(p) for p in span.date if p is not None)

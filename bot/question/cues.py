@@ -1,7 +1,7 @@
 """What kind of many-partnership question a question is, and the period it asks about.
 
 The words are general vocabulary kept as data (`bot/data/aggregate_cues.txt`); years are read
-from the text ("in 2025", "2023년 이후", "2024年以降", "지난해", "去年"), relative years against
+from the text by `corpus.language.dates` ("in 2025", "2023년 이후", "2024年以降", "지난해", "去年"), relative years against
 today's date.
 """
 
@@ -13,9 +13,8 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:년|年)?\s*(?:[~〜\-–—]|and|to|부터|から)\s*"
-                    r"((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+from partnerbot.corpus.language.dates import first_year, year_range
+
 _LATIN = re.compile(r"[a-z]")
 
 
@@ -65,14 +64,14 @@ def period_of(text: str, today: date | None = None) -> Period | None:
     """The period a question asks about, or None."""
     folded = text.casefold()
     year_now = (today or date.today()).year
-    m = _RANGE.search(folded)
-    if m and m.group(1) <= m.group(2):
-        return Period(m.group(1), m.group(2))
-    m = _YEAR.search(folded)
-    if m:
-        year = m.group(1)
-        before = folded[max(0, m.start() - 12):m.start()]
-        after = re.sub(r"^\s*(?:년|年)?\s*(?:에|に)?\s*", "", folded[m.end():m.end() + 10])
+    span = year_range(folded)
+    if span:
+        return Period(*span)
+    m = first_year(folded)
+    if m is not None and m.year is not None:
+        year = str(m.year)
+        before = folded[max(0, m.start - 12):m.start]
+        after = re.sub(r"^\s*(?:년|年)?\s*(?:에|に)?\s*", "", folded[m.end:m.end + 10])
         if _ends_with_cue(before, "since") or _starts_with_cue(after, "since"):
             return Period(since=year)
         if _ends_with_cue(before, "until") or _starts_with_cue(after, "until"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from partnerbot.corpus.language.dates import has_date, without_dates
+
 
 class Kind(Enum):
     WHEN = "when"
@@ -71,12 +73,6 @@ def question_kind(text: str) -> Kind:
     return Kind.OTHER
 
 
-_MONTHS = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
-           r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)")
-_DATE = re.compile(
-    rf"\b{_MONTHS}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTHS}\b|\b(19|20)\d\d\b|"
-    rf"\b{_MONTHS}\b\s+(19|20)\d\d|"
-    r"\d{1,4}\s?[년年]|\d{1,2}\s?[월月]|\d{1,2}\s?[일日]|'\d\d\.\d{1,2}|\d{4}[.\-/]\d{1,2}", re.I)
 _NUMBER = re.compile(
     r"\d[\d,.]*\s*(?:%|[a-z€$¥₩]|개|명|곳|건|원|억|조|만|천|배|사|시간|분|평|㎡|회|종|개국|人|社|件|円|万|億)|"
     r"[€$¥₩]\s?\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
@@ -102,11 +98,11 @@ _PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔
 def fits(kind: Kind, sentence: str) -> bool:
     """Can this sentence answer a question of this kind at all?"""
     if kind is Kind.WHEN:
-        return bool(_DATE.search(sentence))
+        return has_date(sentence)
     if kind is Kind.AMOUNT:
         return bool(_MONEY.search(sentence))
     if kind is Kind.COUNT:  # a quantity, not the digits of a date
-        return bool(_NUMBER.search(_DATE.sub(" ", sentence)))
+        return bool(_NUMBER.search(without_dates(sentence)))
     if kind is Kind.DURATION:
         return bool(DURATION.search(sentence))
     if kind is Kind.WHO:
