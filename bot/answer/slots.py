@@ -12,8 +12,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from partnerbot.bot.question.kind import DURATION, Kind
+from partnerbot.bot.question.kind import Kind
 from partnerbot.corpus.language.dates import mentions
+from partnerbot.corpus.language.quantities import COUNT, DURATION, MONEY, currency_of
 
 
 @dataclass(frozen=True)
@@ -28,21 +29,6 @@ class Span:
     quality: int = 1
 
 
-_CURRENCY = r"(?:[€$¥₩£]|(?:KRW|USD|JPY|EUR|GBP|US\$)\s?)"
-_SCALE_EN = r"(?:\s?(?:hundred|thousand|million|billion|trillion|mn|bn|m|b)\b)?"
-_MONEY = re.compile(
-    rf"(?:(?:about|around|approximately|nearly|over|more than|up to|some)\s+)?"
-    rf"{_CURRENCY}\s?\d[\d,.]*{_SCALE_EN}|"
-    rf"\d[\d,.]*{_SCALE_EN}\s?(?:won|dollars?|euros?|yen|pounds?|KRW|USD|JPY|EUR|GBP)\b|"
-    r"(?:약\s?)?\d[\d,.]*\s*(?:천|만|억|조)?(?:\s?\d[\d,.]*\s*(?:천|만|억))?\s?(?:원|달러|유로|엔)|"
-    r"(?:約)?\d[\d,.]*\s*(?:万|億|兆)?\s?(?:円|ドル|ユーロ|ウォン)", re.I)
-_COUNT = re.compile(
-    r"(?:(?:more than|over|about|around|approximately|nearly|some|up to|at least)\s+)?"
-    r"\d[\d,.]*\s*(?:%|percent\b|(?-i:[a-z][a-z]+(?:\s[a-z]+)?))|"
-    r"(?:약\s?)?\d[\d,.]*\s*(?:여\s?)?(?:개사|개국|개소|개(?![월년])|명|곳|건|사(?![업])|배|종|회|%|퍼센트)|"
-    r"(?:約)?\d[\d,.]*\s*(?:社|人|名|件|カ国|か国|ヶ国|校|%|パーセント)(?:以上)?|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
-    r"hundreds?|thousands?)\s+(?-i:[a-z]+)", re.I)
 _TITLES_EN = (r"(?:CEO|President|Chairman|Chairperson|Chair|Director(?: General)?|"
               r"Minister|Vice Minister|Governor|Mayor|Secretary|Commissioner|Head|Dean|"
               r"Professor|Dr\.|Chief Executive(?: Officer)?|Managing Director|"
@@ -75,25 +61,6 @@ _EVENT = re.compile(r"\b(Forum|Conference|Summit|Days?|Week|Fair|Expo|Convention
 _SIGNING = re.compile(r"\b(sign(ed|ing)?|conclud(ed|es|ing)|entered into|renew(ed|al)?|extend(ed)?|"
                       r"mou|memorandum|agreement|ceremony)\b|체결|서명|맺|연장|협약|양해각서|"
                       r"締結|調印|署名|結ん|更新|覚書|協定|契約|調印式", re.I)
-_CURRENCIES = (("€", "eur", "euro", "유로", "ユーロ"), ("$", "usd", "dollar", "달러", "ドル"),
-               ("₩", "krw", "won", "원"), ("¥", "jpy", "yen", "円", "엔"), ("£", "gbp", "pound", "파운드"))
-
-
-_ASKED_CURRENCY = [re.compile(p, re.I) for p in (
-    r"€|\beur(os?)?\b|유로|ユーロ", r"\$|\busd\b|\bdollars?\b|달러|ドル",
-    r"₩|\bkrw\b|\bwon\b|원화|\d\s*원|ウォン", r"¥|\bjpy\b|\byen\b|円|엔화",
-    r"£|\bgbp\b|\bpounds?\b|파운드")]
-
-
-def _currency(text: str, asked: bool = False) -> int | None:
-    """Which currency a sum (or, with `asked`, a question: "in euros", "원화로") is in."""
-    if asked:
-        return next((i for i, p in enumerate(_ASKED_CURRENCY) if p.search(text)), None)
-    lowered = text.casefold()
-    return next((i for i, group in enumerate(_CURRENCIES) if any(c in lowered for c in group)),
-                None)
-
-
 def asks_for_title(question: str) -> bool:
     """Does a "who" question ask for a person (the CEO, who signed), rather than for an
     organisation ("who founded it?", "누가 주요 주주야?")?"""
@@ -162,10 +129,10 @@ def find_span(kind: Kind, sentence: str, question: str = "",
         spans = [_weigh_date(s, sentence, signing) for s in date_spans(sentence)]
         return max(spans, key=lambda s: (s.quality, _completeness(s), -s.start)) if spans else None
     if kind is Kind.AMOUNT:
-        m = _MONEY.search(sentence)
+        m = MONEY.search(sentence)
         if not m:
             return None
-        asked, given = _currency(question, asked=True), _currency(m.group(0))
+        asked, given = currency_of(question, asked=True), currency_of(m.group(0))
         # "how many euros" is not answered by a sum in yen
         quality = 0 if asked is not None and given is not None and asked != given else 1
         return Span(m.start(), m.end(), kind, quality=quality)
@@ -226,7 +193,7 @@ def _count_span(sentence: str, question: str, hints: Collection[str] = ()) -> Sp
     counter = _COUNTER.search(question)
     units = [h for h in hints if h and not h.isascii()]
     best: tuple[int, Span] | None = None
-    for m in _COUNT.finditer(sentence):
+    for m in COUNT.finditer(sentence):
         if any(a <= m.start() < b for a, b in dates):
             continue
         text = m.group(0)

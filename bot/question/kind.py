@@ -9,6 +9,7 @@ import re
 from enum import Enum
 
 from partnerbot.corpus.language.dates import has_date, without_dates
+from partnerbot.corpus.language.quantities import DURATION, MONEY, QUANTITY
 
 
 class Kind(Enum):
@@ -73,25 +74,8 @@ def question_kind(text: str) -> Kind:
     return Kind.OTHER
 
 
-_NUMBER = re.compile(
-    r"\d[\d,.]*\s*(?:%|[a-z€$¥₩]|개|명|곳|건|원|억|조|만|천|배|사|시간|분|평|㎡|회|종|개국|人|社|件|円|万|億)|"
-    r"[€$¥₩]\s?\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
-    r"hundreds?|thousands?|millions?|billions?)\b|[0-9]+\s*(?:여|여개|여명)|[한두세네]\s?(?:명|곳|개|건)",
-    re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z\-]+)+\b|\b[A-Z]{2,}\b|"
                    r"(대표|장관|차관|이사장|사장|회장|교수|박사|단장|실장|부지사|지사|총장|CEO)")
-_MONEY = re.compile(
-    r"[€$¥₩£]\s?\d|\b(?:krw|usd|jpy|eur|gbp|cny|rmb)\s?\d|\d[\d,.]*\s*(?:(?:hundred|thousand|million|billion|trillion|mn|bn|m|b)\s+)?"
-    r"(?:won|krw|usd|jpy|eur|gbp|dollars?|euros?|yen|pounds?)\b|"
-    r"\d[\d,.]*\s*(?:천|만|억|조)?\s?(?:원|달러|유로|엔)|\d[\d,.]*\s*(?:万|億|兆)?\s?(?:円|ドル|ユーロ|ウォン)",
-    re.I)
-DURATION = re.compile(
-    r"\b(?:for|of|over)\s+(?:a\s+(?:term|period)\s+of\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten)\s+(?:more\s+)?(?:years?|months?)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten)[- ](?:years?|months?)\b|\b(?:until|through|till|to)\s+(?:the\s+end\s+of\s+)?"
-    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d\d\b|"
-    r"(?:19|20)\d\d\s*년(?:\s*\d{1,2}\s*월)?\s*까지|(?<!\d)\d{1,2}\s*(?:년|개월)\s*(?:간|동안)?(?!\s*\d)|"
-    r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?\s*まで|(?<!\d)\d{1,2}\s*(?:年間|か月|ヶ月|カ月)|(?<!\d)\d{1,2}\s*年(?!\s*\d|度)", re.I)
 _PLACE = re.compile(r"\b(in|at)\s+[A-Z]|[시도구동]\s|센터|팩토리|호텔|에서|で", re.I)
 
 
@@ -100,9 +84,9 @@ def fits(kind: Kind, sentence: str) -> bool:
     if kind is Kind.WHEN:
         return has_date(sentence)
     if kind is Kind.AMOUNT:
-        return bool(_MONEY.search(sentence))
+        return bool(MONEY.search(sentence))
     if kind is Kind.COUNT:  # a quantity, not the digits of a date
-        return bool(_NUMBER.search(without_dates(sentence)))
+        return bool(QUANTITY.search(without_dates(sentence)))
     if kind is Kind.DURATION:
         return bool(DURATION.search(sentence))
     if kind is Kind.WHO:
