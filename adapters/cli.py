@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from partnerbot.adapters import platforms
-from partnerbot.bot.settings import Settings, SettingsError, load_settings
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from partnerbot.adapters import platforms
+from partnerbot.bot.settings import Settings, SettingsError, load_settings
 
 EPILOG = """\
 examples:

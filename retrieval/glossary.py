@@ -3,7 +3,7 @@
 Questions often come in one language and are answered by a release in another; the
 embedders align meaning only loosely across languages, and BM25 not at all. Translating the
 domain words of a question ("tenant companies" -> 입주 기업, 入居企業) gives lexical matching
-something to hold on to. The table (retrieval/data/glossary.txt) holds only the vocabulary of
+something to hold on to. The table (corpus/language/data/glossary.txt) holds only the vocabulary of
 MOUs, clusters and life science that every release shares; names of organisations and places
 are learnt from the corpus at index time (see lexicon.py), never listed.
 """
@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from partnerbot.corpus.language.words import lines
 
 _LANGS = ("en", "ko", "ja")
-# Package data (retrieval/data/), read once on first use.
+# corpus/language/data/, read once on first use (corpus.language.words).
 VOCABULARY_FILE = "glossary.txt"
 
 
-def _parse(block: str) -> list[dict[str, tuple[str, ...]]]:
+def _parse(rows: tuple[str, ...]) -> list[dict[str, tuple[str, ...]]]:
     groups = []
-    for line in block.strip().splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for line in rows:
         parts = [p.strip() for p in line.split(";")]
         groups.append({lang: tuple(f.strip().lower() for f in part.split("|") if f.strip())
                        for lang, part in zip(_LANGS, parts, strict=True)})
@@ -32,8 +31,7 @@ def _parse(block: str) -> list[dict[str, tuple[str, ...]]]:
 
 @lru_cache(maxsize=1)
 def _groups() -> list[dict[str, tuple[str, ...]]]:
-    return _parse(resources.files("partnerbot.retrieval").joinpath("data", VOCABULARY_FILE)
-                  .read_text(encoding="utf-8"))
+    return _parse(lines(VOCABULARY_FILE))
 
 
 def _present(form: str, lang: str, lowered: str) -> bool:

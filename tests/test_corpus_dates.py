@@ -1,6 +1,7 @@
 """Release dates in the formats English, Korean and Japanese releases use."""
 
 import pytest
+
 from partnerbot.corpus.language.dates import find_dates, infer_date, parse_date
 
 

@@ -13,6 +13,10 @@ from contextlib import closing
 from typing import Any
 
 import pytest
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from telegram import Update
+
 from partnerbot.adapters import cli
 from partnerbot.adapters.slack.app import SlackBot, build_app
 from partnerbot.adapters.stores.factory import Stores
@@ -21,10 +25,6 @@ from partnerbot.bot.engine import Engine
 from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Question
-from slack_bolt.request import BoltRequest
-from slack_sdk import WebClient
-from telegram import Update
-
 from tests.fakes import telegram_api as tg
 from tests.fakes.slack_api import (
     FakeSlackAPI,

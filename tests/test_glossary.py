@@ -48,7 +48,7 @@ def test_names_are_not_translated() -> None:
 
 
 def test_the_table_is_package_data_of_general_vocabulary() -> None:
-    text = (resources.files("partnerbot.retrieval") / "data" / glossary.VOCABULARY_FILE
+    text = (resources.files("partnerbot.corpus.language") / "data" / glossary.VOCABULARY_FILE
             ).read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     assert len(rows) > 50

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from partnerbot.corpus.language.dates import (
     first_year,
     has_date,
@@ -70,3 +71,31 @@ def test_question_years() -> None:
     assert year_range("between 2021 and 2019") is None
     m = first_year("2024年以降の協定")
     assert m is not None and m.year == 2024
+
+
+def test_every_word_list_is_read_by_the_one_loader() -> None:
+    """corpus/language/words.py reads each list of corpus/language/data once; the other
+    layers hold no loader of their own."""
+    from importlib.resources import files
+
+    from partnerbot.corpus.language.words import lines, sections, word_list
+
+    names = sorted(p.name for p in (files("partnerbot.corpus.language") / "data").iterdir()
+                   if p.name.endswith(".txt"))
+    assert {"aggregate_cues.txt", "body_suffixes.txt", "general_terms.txt", "glossary.txt",
+            "org_words.txt"} <= set(names)
+    assert all(lines(n) for n in names)
+    assert "university" in word_list("org_words.txt")
+    assert "count" in sections("aggregate_cues.txt")
+
+
+def test_titles_are_one_list_per_language_longest_first() -> None:
+    from partnerbot.corpus.language.people import title_pattern, titles
+
+    ko = titles("ko")
+    assert ko.index("대표이사") < ko.index("대표")
+    assert "partner" in titles("en_beside_name") and "partner" not in titles("en")
+    import re
+
+    assert re.fullmatch(title_pattern("en"), "Chief Medical Officer")
+    assert re.fullmatch(title_pattern("ja"), "代表取締役社長")

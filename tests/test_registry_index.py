@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.partners.answers import answer_aggregate, partners_answer
 from partnerbot.bot.question.parsed import parse
@@ -20,7 +21,6 @@ from partnerbot.retrieval.build import build_index
 from partnerbot.retrieval.layout import IndexCorrupt, IndexStale, current_version
 from partnerbot.retrieval.load import load_index
 from partnerbot.retrieval.search import SearchIndex
-
 from tests.conftest import HashEmbedder
 from tests.registry_corpus import CLUSTER, EARLIER, write_corpus
 

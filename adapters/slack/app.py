@@ -16,6 +16,12 @@ from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
+from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt.context import BoltContext
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
+
 from partnerbot.adapters.common.chat import (
     answer_or_apology,
     help_or_apology,
@@ -56,11 +62,6 @@ from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.settings import Settings
 from partnerbot.bot.types import Answer, Question
-from slack_bolt import Ack, App, BoltResponse, Respond
-from slack_bolt.context import BoltContext
-from slack_bolt.request import BoltRequest
-from slack_sdk import WebClient
-from slack_sdk.web import SlackResponse
 
 log = logging.getLogger("partnerbot.slack")
 

@@ -23,13 +23,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
 from partnerbot.adapters.stores.claims import Claims
 from partnerbot.adapters.stores.outage import Outage
 from partnerbot.adapters.stores.ratelimit import RateLimiter
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
 
 T = TypeVar("T")
 

@@ -11,6 +11,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
 from partnerbot.adapters.common.chat import answer_or_apology, help_or_apology
 from partnerbot.adapters.common.translate_link import TranslateLink, translate_links
 from partnerbot.adapters.stores.answer_keys import AnswerKeys, Asked
@@ -34,10 +39,6 @@ from partnerbot.bot.messages import message
 from partnerbot.bot.ops.feedback import Feedback, FeedbackStore, Verdict
 from partnerbot.bot.request_context import request_scope
 from partnerbot.bot.types import Question
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 log = logging.getLogger("partnerbot.telegram")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from partnerbot.bot.question.kind import Kind
 from partnerbot.corpus.language.dates import mentions
+from partnerbot.corpus.language.people import title_pattern
 from partnerbot.corpus.language.quantities import COUNT, DURATION, MONEY, currency_of
 
 
@@ -29,16 +30,12 @@ class Span:
     quality: int = 1
 
 
-_TITLES_EN = (r"(?:CEO|President|Chairman|Chairperson|Chair|Director(?: General)?|"
-              r"Minister|Vice Minister|Governor|Mayor|Secretary|Commissioner|Head|Dean|"
-              r"Professor|Dr\.|Chief Executive(?: Officer)?|Managing Director|"
-              r"General Manager|Executive Director|Vice President|Chief [A-Z][a-z]+ Officer)")
+_TITLES_EN = title_pattern("en")
 _UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _NAME_EN = (rf"[{_UP}][{_LOW}]+(?:[- ][{_UP}][{_UP}{_LOW}]+){{1,2}}|"
             rf"[A-Z]{{2,}}\s[{_UP}][{_LOW}]+(?:-[{_LOW}]+)?")
-_TITLES_KO = (r"(?:대표이사|대표|회장|이사장|사장|원장|소장|단장|추진단장|본부장|총장|장관|차관|"
-              r"청장|지사|시장|교수|박사|사무총장|센터장|부회장|부사장|국장|과장)")
-_TITLES_JA = r"(?:理事長|社長|代表取締役|代表|会長|知事|市長|学長|所長|センター長|大臣|部長|教授)"
+_TITLES_KO = title_pattern("ko")
+_TITLES_JA = title_pattern("ja")
 _PERSON = [
     re.compile(rf"(?:{_TITLES_EN}\s+(?:of\s+[^,.;]+?\s+)?)?(?<![A-Za-z])(?:{_NAME_EN})"
                rf"(?=,\s*(?:the\s+)?{_TITLES_EN}|\s*\((?:{_TITLES_EN})|\s+said\b)"),

@@ -1,6 +1,6 @@
 """What kind of many-partnership question a question is, and the period it asks about.
 
-The words are general vocabulary kept as data (`bot/data/aggregate_cues.txt`); years are read
+The words are general vocabulary kept as data (`corpus/language/data/aggregate_cues.txt`); years are read
 from the text by `corpus.language.dates` ("in 2025", "2023년 이후", "2024年以降", "지난해", "去年"), relative years against
 today's date.
 """
@@ -10,30 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib.resources import files
 
 from partnerbot.corpus.language.dates import first_year, year_range
+from partnerbot.corpus.language.words import sections
 
 _LATIN = re.compile(r"[a-z]")
 
 
-@cache
 def cues() -> dict[str, tuple[str, ...]]:
     """Sections of `aggregate_cues.txt`: name -> words (casefolded)."""
-    text = (files("partnerbot.bot") / "data" / "aggregate_cues.txt").read_text(encoding="utf-8")
-    out: dict[str, list[str]] = {}
-    section = ""
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1]
-            out.setdefault(section, [])
-            continue
-        out[section].extend(w.strip().casefold() for w in line.split(";") if w.strip())
-    return {k: tuple(v) for k, v in out.items()}
+    return sections("aggregate_cues.txt")
 
 
 def has_cue(text: str, section: str) -> bool:

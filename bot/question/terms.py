@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from partnerbot.corpus.language.korean import (
     QUESTION_STEMS,
@@ -23,6 +22,7 @@ from partnerbot.corpus.language.korean import (
     strip_particle,
 )
 from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA, script_of
+from partnerbot.corpus.language.words import word_list
 from partnerbot.retrieval.search import NameForms, QueryVectors, SearchIndex
 
 BIGRAM_COVER = 0.6  # share of a word's bigrams a text must hold to mention it
@@ -37,29 +37,23 @@ _VERB_ENDING = re.compile(r"(다|다고|다는|하는|했는|되는|된|한|할|
 _HYPHENATED = re.compile(r"^([A-Z][A-Za-z]+)-([A-Z][A-Za-z]+)$")
 
 
-def _word_list(name: str) -> frozenset[str]:
-    text = (files("partnerbot.bot") / "data" / name).read_text(encoding="utf-8")
-    return frozenset(w.strip().casefold() for line in text.splitlines()
-                     if not line.startswith("#") for w in line.split(";") if w.strip())
-
-
 @cache
 def general_terms() -> frozenset[str]:
     """Words that look like names in a question but name no party (CEO, MOU, R&D): general
-    vocabulary, kept as data (`bot/data/general_terms.txt`)."""
-    return _word_list("general_terms.txt")
+    vocabulary, kept as data (`corpus/language/data/general_terms.txt`)."""
+    return word_list("general_terms.txt")
 
 
 @cache
 def org_words() -> frozenset[str]:
-    """Words naming a kind of body (university, institute): `bot/data/org_words.txt`."""
-    return _word_list("org_words.txt")
+    """Words naming a kind of body (university, institute): `corpus/language/data/org_words.txt`."""
+    return word_list("org_words.txt")
 
 
 @cache
 def body_suffixes() -> tuple[str, ...]:
     """Endings of Korean and Japanese names of bodies and places (재단, 研究所, 県)."""
-    return tuple(sorted(_word_list("body_suffixes.txt"), key=len, reverse=True))
+    return tuple(sorted(word_list("body_suffixes.txt"), key=len, reverse=True))
 
 
 def name_like(word: str) -> bool:
