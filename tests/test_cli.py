@@ -27,7 +27,7 @@ METRICS = ("recall_at_1", "recall_at_5", "mrr_at_10", "answer_accuracy",
 
 @pytest.fixture(autouse=True)
 def fake_embedders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    def make(name: str, st_model: str = "") -> HashEmbedder:
+    def make(name: str, st_model: str = "", cache_dir: object = None) -> HashEmbedder:
         return HashEmbedder()
 
     for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders):
@@ -115,7 +115,7 @@ def test_mismatched_index_says_how_to_rebuild(capsys: pytest.CaptureFixture[str]
     index = tmp_path / "ix"
     assert run(capsys, "index", "--index", str(index))[0] == 0
 
-    def other(name: str, st_model: str = "") -> HashEmbedder:
+    def other(name: str, st_model: str = "", cache_dir: object = None) -> HashEmbedder:
         return HashEmbedder(dim=64, name="test:other")
 
     monkeypatch.setattr(partnerbot.retrieval.embedders.factory, "make_embedder", other)

@@ -68,7 +68,7 @@ def composing(engine: Engine, llm: FakeLLM) -> Engine:
 # ---- command line ---------------------------------------------------------------------------
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, llm: FakeLLM) -> None:
-    def make(name: str, st_model: str = "") -> HashEmbedder:
+    def make(name: str, st_model: str = "", cache_dir: object = None) -> HashEmbedder:
         return HashEmbedder()
 
     for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders):

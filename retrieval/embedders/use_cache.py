@@ -40,14 +40,14 @@ def _state(tok: Any) -> dict[str, Any]:
 
 
 def _restore(cls: type, norm_cls: type, data: dict[str, Any]) -> Any:
-    tok = cls.__new__(cls)
+    tok: Any = object.__new__(cls)
     state = dict(data["tok"])
     code, raw = state["_scores"]
     scores = array.array(code)
     scores.frombytes(raw)
     state["_scores"] = scores
     vars(tok).update(state)
-    norm = norm_cls.__new__(norm_cls)
+    norm: Any = object.__new__(norm_cls)
     vars(norm).update(data["norm"])
     tok._normalizer = norm
     return tok

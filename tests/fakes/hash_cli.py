@@ -87,7 +87,7 @@ def watch(event: str, args: tuple[Any, ...]) -> None:
             pause(PAUSE_AT)
 
 
-def make(name: str, st_model: str = "") -> HashEmbedder:
+def make(name: str, st_model: str = "", cache_dir: object = None) -> HashEmbedder:
     return PausingEmbedder()
 
 
