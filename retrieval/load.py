@@ -73,6 +73,22 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     handle one kind of error, and a damaged version is refused here rather than failing on
     the first question that happens to touch the damaged part.
     """
+    version, path = _current(index_dir)
+    part = _Parts(index_dir, version, path)
+    manifest = _manifest(part, embedders)
+    releases, passages = _texts(part, manifest)
+    stores, bm25 = _search_parts(part, embedders, passages)
+    lexicon = part.read("lexicon.json", _load_lexicon)
+    sentence_embedder, sentence_vectors = _sentences(part, manifest, embedders, passages)
+    registry = _registry(part, manifest, releases)
+    return LoadedIndex(version=version, path=path, manifest=manifest, releases=releases,
+                       passages=passages, stores=stores, bm25=bm25, lexicon=lexicon,
+                       sentence_embedder=sentence_embedder, sentence_vectors=sentence_vectors,
+                       registry=registry)
+
+
+def _current(index_dir: Path) -> tuple[str, Path]:
+    """The version CURRENT names and its directory, or why there is none."""
     version = current_version(index_dir)
     if version is None:
         if (index_dir / "CURRENT").exists():
@@ -84,7 +100,13 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
         raise IndexCorrupt(f"index at {index_dir} is damaged (CURRENT names version "
                            f"{version[:60]!r}, which is not in versions/): run "
                            f"`partnerbot index --rebuild`")
-    part = _Parts(index_dir, version, path)
+    return version, path
+
+
+def _manifest(part: _Parts, embedders: Sequence[Embedder]) -> dict[str, Any]:
+    """The version's manifest, refused when it was written by another format, other
+    embedders or another tokenizer than these settings use."""
+    index_dir = part.index_dir
     manifest = part.read("manifest.json", lambda f: json.loads(f.read_text(encoding="utf-8")))
     part.check("manifest.json", isinstance(manifest, dict)
                and isinstance(manifest.get("format_version"), int), "not an index manifest")
@@ -102,6 +124,11 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     if manifest.get("tokenizer") != TOKENIZER_NAME:
         raise IndexMismatch(f"index in {index_dir} was built with tokenizer "
                             f"{manifest.get('tokenizer')}: run `partnerbot index --rebuild`")
+    return manifest
+
+
+def _texts(part: _Parts, manifest: dict[str, Any]) -> tuple[dict[str, Release], list[Passage]]:
+    """Releases and passages, each passage checked against its release's text."""
     releases = part.read("releases.jsonl", _load_releases)
     part.check("releases.jsonl", {r.id: r.content_hash for r in releases.values()}
                == manifest.get("releases"), "releases differ from the manifest")
@@ -114,6 +141,13 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
                    and release.text[p.start:p.end] == p.text
                    and all(0 <= a <= b <= len(release.text) for a, b in p.sentences),
                    f"passage {p.id[:40]} does not match its release")
+    return releases, passages
+
+
+def _search_parts(part: _Parts, embedders: Sequence[Embedder], passages: list[Passage]
+                  ) -> tuple[dict[str, VectorStore], BM25Index]:
+    """One vector store per embedder and the BM25 index, each sized to the passages; BM25 is
+    tried on one search, since bm25s accepts some damaged files and fails only then."""
     stores: dict[str, VectorStore] = {}
     for e in embedders:
         rel = f"vectors/{slug(e.name)}.faiss"
@@ -125,40 +159,45 @@ def load_index(index_dir: Path, embedders: Sequence[Embedder]) -> LoadedIndex:
     bm25 = part.read("bm25/", BM25Index.load)
     part.check("bm25/", bm25.size == len(passages),
                f"{bm25.size} documents for {len(passages)} passages")
-    if passages:  # bm25s accepts some damaged files and fails only on a search: try one
+    if passages:
         probe = [t for t in tokenize(passages[0].embed_text) if bm25.has_token(t)]
         part.check("bm25/", bool(probe), "its vocabulary lacks the words of the passages")
         scores = part.read("bm25/", lambda _f: bm25.scores(probe))
         part.check("bm25/", scores.shape == (len(passages),) and bool(np.isfinite(scores).all()),
                    "a search does not score the passages")
-    lexicon = part.read("lexicon.json", _load_lexicon)
+    return stores, bm25
+
+
+def _sentences(part: _Parts, manifest: dict[str, Any], embedders: Sequence[Embedder],
+               passages: list[Passage]) -> tuple[str, np.ndarray]:
+    """The embedder that ranks sentences and its sentence vectors (memory-mapped: paged in
+    as questions touch them); stale when the settings rank with another embedder."""
     sentence_embedder = str(manifest.get("sentence_embedder", ""))
     dims = {e.name: e.dim for e in embedders}
     part.check("manifest.json", sentence_embedder in dims,
                f"unknown sentence embedder {sentence_embedder[:40]!r}")
     if embedders and sentence_embedder != embedders[0].name:
-        raise IndexStale(f"index in {index_dir} ranks sentences with {sentence_embedder}, this "
-                         f"partnerbot with {embedders[0].name}: run `partnerbot index`")
-    sentence_vectors = part.read(
-        "sentences.npy", lambda f: np.load(f, mmap_mode="r", allow_pickle=False))  # paged in
+        raise IndexStale(f"index in {part.index_dir} ranks sentences with {sentence_embedder}, "
+                         f"this partnerbot with {embedders[0].name}: run `partnerbot index`")
+    vectors = part.read("sentences.npy", lambda f: np.load(f, mmap_mode="r", allow_pickle=False))
     n_sentences = sum(len(p.sentences) for p in passages)
-    part.check("sentences.npy", sentence_vectors.shape == (n_sentences,
-                                                           dims[sentence_embedder]),
-               f"shape {sentence_vectors.shape} for {n_sentences} sentences")
-    registry_meta = manifest.get("registry")
-    if (not isinstance(registry_meta, dict)  # built before the registry existed, or by an
-            or registry_meta.get("format") != registry_store.REGISTRY_FORMAT):  # older extractor
-        raise IndexStale(f"index in {index_dir} has no partnership registry of this "
+    part.check("sentences.npy", vectors.shape == (n_sentences, dims[sentence_embedder]),
+               f"shape {vectors.shape} for {n_sentences} sentences")
+    return sentence_embedder, vectors
+
+
+def _registry(part: _Parts, manifest: dict[str, Any], releases: dict[str, Release]
+              ) -> Registry:
+    """The partnership registry; stale when it was built before it existed or by an older
+    extractor."""
+    meta = manifest.get("registry")
+    if not isinstance(meta, dict) or meta.get("format") != registry_store.REGISTRY_FORMAT:
+        raise IndexStale(f"index in {part.index_dir} has no partnership registry of this "
                          f"partnerbot: run `partnerbot index`")
-    registry = part.read(registry_store.FILE,
-                         lambda f: registry_store.load(f, releases.keys()))
-    part.check(registry_store.FILE, len(registry.records) == manifest["registry"].get("records"),
-               f"{len(registry.records)} records, the manifest says "
-               f"{manifest['registry'].get('records')}")
-    return LoadedIndex(version=version, path=path, manifest=manifest, releases=releases,
-                       passages=passages, stores=stores, bm25=bm25, lexicon=lexicon,
-                       sentence_embedder=sentence_embedder, sentence_vectors=sentence_vectors,
-                       registry=registry)
+    registry = part.read(registry_store.FILE, lambda f: registry_store.load(f, releases.keys()))
+    part.check(registry_store.FILE, len(registry.records) == meta.get("records"),
+               f"{len(registry.records)} records, the manifest says {meta.get('records')}")
+    return registry
 
 
 class _Parts:

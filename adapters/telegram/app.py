@@ -97,10 +97,6 @@ def build_application(
                 else stores.claims("telegram:update", UPDATE_TTL, max_keys=MAX_UPDATES)),
         sources_per_page=sources_per_page,
     )
-    admins = AdminHandlers(
-        engine=engine, admins=settings.telegram_admins, progress_interval=progress_interval
-    )
-
     announcements = TelegramAnnouncements(
         engine.admin, settings.telegram_admins, open_subscriptions(settings),
         stores.claims("telegram:announce", ANNOUNCE_TTL), announce_interval)
@@ -128,29 +124,37 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
+    _register(application, engine, settings, users, store, announcements, progress_interval)
+    return application
 
+
+def _register(application: Application, engine: Engine, settings: Settings,
+              users: UserHandlers, store: FeedbackStore,
+              announcements: TelegramAnnouncements, progress_interval: float) -> None:
+    """Every handler, in the order PTB tries them: duplicates dropped first, then uploads
+    (a reply to a waiting upload is not a question), commands, buttons, and plain text."""
     only_new = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
     application.add_handler(TypeHandler(Update, users.drop_duplicates), group=-1)
-    # uploads first: a reply to a waiting upload is not a question
     from partnerbot.adapters.telegram.uploads import TelegramUploads
 
     TelegramUploads(engine.admin, settings, progress_interval, store).register(application)
     announcements.register(application)
     watch(engine, "telegram", store, settings.log_questions)  # for /report
-    application.add_handler(CommandHandler(["start", "help"], users.on_help, only_new))
-    application.add_handler(CommandHandler("ask", users.on_question, only_new))
-    application.add_handler(CommandHandler("sources", users.on_sources, only_new))
+    admins = AdminHandlers(
+        engine=engine, admins=settings.telegram_admins, progress_interval=progress_interval
+    )
     partners = PartnerPages(engine)
-    application.add_handler(CommandHandler("partners", partners.on_command, only_new))
-    application.add_handler(CallbackQueryHandler(partners.on_page, pattern=PAGES_PATTERN))
-    application.add_handler(CommandHandler("status", admins.on_status, only_new))
-    application.add_handler(CommandHandler("reindex", admins.on_reindex, only_new))
-    application.add_handler(CallbackQueryHandler(users.on_feedback, pattern=r"^fb:[ud]:"))
-    application.add_handler(CallbackQueryHandler(users.on_sources_page, pattern=r"^src:\d+$"))
     translator = QuoteTranslator(engine)  # translate buttons, with a model configured
-    application.add_handler(CallbackQueryHandler(translator.on_click, pattern=TRANSLATE_PATTERN))
+    for names, callback in ((["start", "help"], users.on_help), ("ask", users.on_question),
+                            ("sources", users.on_sources), ("partners", partners.on_command),
+                            ("status", admins.on_status), ("reindex", admins.on_reindex)):
+        application.add_handler(CommandHandler(names, callback, only_new))
+    for callback, pattern in ((partners.on_page, PAGES_PATTERN),
+                              (users.on_feedback, r"^fb:[ud]:"),
+                              (users.on_sources_page, r"^src:\d+$"),
+                              (translator.on_click, TRANSLATE_PATTERN)):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(
         MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, users.on_question)
     )
     application.add_error_handler(users.on_error)
-    return application
