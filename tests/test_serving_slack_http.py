@@ -155,6 +155,36 @@ def test_a_signed_malformed_body_gets_400_and_no_traceback(
     assert "malformed request body" in caplog.text  # one warning line says what happened
 
 
+def warnings_and_worse(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_an_unsigned_request_with_a_timestamp_that_is_not_a_number_gets_401(
+        served: Served, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = json.dumps(event_callback(message_event("hi", mention=True))).encode()
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": "abc",
+               "X-Slack-Signature": "v0=00"}
+    answer = exchange(served.port, request(body, headers) + body)
+    assert 400 <= status_of(answer) < 500
+    no_traceback(caplog)
+    assert len(warnings_and_worse(caplog)) <= 1, caplog.text
+
+
+@pytest.mark.parametrize("event", ["a string", 7, ["list"], None])
+def test_a_signed_body_whose_event_is_not_an_object_gets_no_500(
+        served: Served, caplog: pytest.LogCaptureFixture, event: object) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+                       "event": event, "event_id": "Ev1", "event_time": 1}).encode()
+    answer = exchange(served.port, request(body, signed(body)) + body)
+    assert 400 <= status_of(answer) < 500
+    served.listeners.wait_idle()
+    assert served.api.calls("chat.postMessage") == []
+    no_traceback(caplog)
+    assert len(warnings_and_worse(caplog)) <= 1, caplog.text
+
+
 def test_a_signed_body_that_is_not_utf8_gets_400(served: Served,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

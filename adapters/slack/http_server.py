@@ -5,8 +5,8 @@ has no timeouts, and answers a malformed request with a 500 and a traceback. wai
 production WSGI server (pure Python, one process, so the index is loaded once): it refuses a
 `Content-Length` over the limit with a 413 before reading the body, and closes idle
 connections. bolt's own WSGI `SlackRequestHandler` stays the application; `SlackEndpoint` adds
-what it lacks: a 413 check of its own (for any other WSGI server) and a 400, not a 500, for a
-body bolt cannot parse.
+what it lacks: a 413 check of its own (for any other WSGI server) and a 4xx, not a 500, for a
+body bolt cannot parse or a header or field bolt would trip over.
 """
 
 from __future__ import annotations
@@ -80,7 +80,28 @@ class SlackEndpoint(SlackRequestHandler):
             log.warning("Slack HTTP: malformed request body (%s), answered 400",
                         type(exc).__name__)
             return BoltResponse(status=400, body="malformed request body")
+        refusal = refuse_shape(bolt_request)
+        if refusal is not None:
+            log.warning("Slack HTTP: %s, answered %d", refusal.body, refusal.status)
+            return refusal
         return self.app.dispatch(bolt_request)
+
+
+def refuse_shape(request: BoltRequest) -> BoltResponse | None:
+    """What bolt's middleware would trip over with a 500 and a traceback, answered 4xx first.
+
+    bolt's signature check calls `int()` on the timestamp header (a `ValueError` for `abc`),
+    and its event routing calls `.get` on the body's `event` (an `AttributeError` for a
+    string); the body itself was parsed while building `request`, so these are the only
+    shapes left to check. A timestamp that is not a number cannot be signed: 401, as bolt
+    answers a bad signature."""
+    stamp = request.headers.get("x-slack-request-timestamp", [""])[0]
+    if stamp and not stamp.isdigit():
+        return BoltResponse(status=401, body="request timestamp is not a number")
+    body = request.body
+    if "event" in body and not isinstance(body["event"], dict):
+        return BoltResponse(status=400, body="malformed request body (event is not an object)")
+    return None
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tornado.web
-from tornado.http1connection import HTTP1Connection
 from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 from telegram.ext import _updater as ptb_updater
 from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
+from tornado.http1connection import HTTP1Connection
 
 from partnerbot.adapters.health import Readiness, Unobserved
 from partnerbot.adapters.stores.factory import check_redis
