@@ -83,6 +83,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "/ask 뒤에 질문을 적어 주세요. 예: /ask LINK-J와 양해각서를 맺은 클러스터는 어디인가요?",
         "ja": "/ask の後に質問を書いてください。例: /ask LINK-JとMOUを締結したクラスターはどこですか？",
     },
+    "telegram_private_usage": {
+        "en": "Send me a question about partnerships, for example: Which clusters signed an "
+              "MOU with LINK-J?",
+        "ko": "파트너십에 관한 질문을 보내 주세요. 예: LINK-J와 양해각서를 맺은 클러스터는 어디인가요?",
+        "ja": "パートナーシップについて質問を送ってください。例: LINK-JとMOUを締結したクラスターはどこですか？",
+    },
     "telegram_commands": {
         "en": "/ask <question> — ask in a group (or mention me, or reply to my answer)\n"
               "/sources — the releases I know\n/help — this message\n"

@@ -166,6 +166,16 @@ def test_mention_is_answered_in_its_thread_with_cited_release(slack: Slack) -> N
     assert methods == ["reactions.add", "chat.postMessage", "reactions.remove"]
 
 
+def test_a_mention_whose_id_is_not_the_bots_own_is_still_answered(slack: Slack) -> None:
+    """An app_mention as bolt's own test payloads carry it: the mentioned id (U0LAN0Z89)
+    is not auth.test's user, and another person is mentioned too."""
+    event = message_event(KANAGAWA_Q, mention=True)
+    event["text"] = f"<@U0LAN0Z89> <@W111> {KANAGAWA_Q}"
+    assert slack.event(event).status == 200
+    (post,) = slack.api.wait_for("chat.postMessage", timeout=30)
+    assert_cited_answer(post, "LINK-J Concludes MOU on Mutual Cooperation with Kanagawa")
+
+
 def test_ack_does_not_wait_for_the_answer(slack: Slack) -> None:
     gate = slack.api.hold("reactions.add")  # the listener blocks on its first API call
     try:
