@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "보유한 보도자료에서는 이 질문에 대한 답을 찾을 수 없습니다. 가장 가까운 보도자료를 아래에 안내합니다.",
         "ja": "手元のリリースにはその答えが見つかりません。最も近いリリースを以下に示します。",
     },
+    "greeting": {"en": "Hello!", "ko": "안녕하세요!", "ja": "こんにちは！"},
     "help": {
         "en": "Ask me about partnerships (MOUs, cooperation agreements) between life-science "
               "clusters, agencies and companies. I answer only from press releases and cite "
