@@ -31,6 +31,9 @@ examples:
   partnerbot eval --corpus ../shared/eval/seeds --qa ../shared/eval/seeds/qa.jsonl
   partnerbot serve slack          (or: serve telegram [--webhook URL])
 
+exit status: 0 answered (an abstention is an answer), 1 refused (a question over the length
+limit) or failed, 2 a setting or an argument to fix.
+
 settings come from environment variables (PARTNERBOT_INDEX_DIR, PARTNERBOT_CORPUS_DIR,
 PARTNERBOT_EMBEDDERS, SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN, ...) or a TOML config file
 (PARTNERBOT_CONFIG, default ~/.config/partnerbot/config.toml). With no corpus configured the
@@ -45,10 +48,23 @@ class CliError(Exception):
 
 
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[Any]:
-    """A rich progress bar on stderr, fed by the engine's progress(stage, done, total)."""
+def progress_bar(enabled: bool = True, piped_note: str | None = None) -> Iterator[Any]:
+    """A rich progress bar on stderr, fed by the engine's progress(stage, done, total).
+
+    When stderr is not a terminal, `piped_note` (if given) is printed once, as one line, on
+    the first report: a log or a pipe then says why the command takes long, without a bar."""
     if not enabled or not err.is_terminal:
-        yield None
+        if not enabled or piped_note is None:
+            yield None
+            return
+        said: list[bool] = []
+
+        def note(stage: str, done: int, total: int) -> None:
+            if not said:
+                said.append(True)
+                err.print(piped_note, markup=False, highlight=False, soft_wrap=True)
+
+        yield note
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -72,9 +88,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _engine(settings: Settings, quiet: bool = False) -> Any:
+    """The engine over the index, built first if there is none (the first run): with the
+    index command's progress display on a terminal, one line otherwise."""
     from partnerbot.bot.wiring import open_engine
 
-    with progress_bar(not quiet) as update:
+    note = (f"partnerbot: building the index of {settings.corpus_dir} in "
+            f"{settings.index_dir} (once; about half a minute on two cores)...")
+    with progress_bar(not quiet, piped_note=note) as update:
         return open_engine(settings, progress=update)
 
 
@@ -90,7 +110,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps({"question": text, **answer.to_dict()}, ensure_ascii=False, indent=2))
     else:
         print(_reply_text(answer))
-    return 0
+    return 1 if answer.kind in REFUSED else 0
+
+
+REFUSED = frozenset({"too_long", "error"})  # not answered: exit 1, for scripts
 
 
 def _reply_text(answer: Any) -> str:
