@@ -199,6 +199,8 @@ def test_a_signed_8_mb_body_gets_413(served: Served, caplog: pytest.LogCaptureFi
     body = json.dumps(event_callback(message_event("x" * (8 << 20), mention=True))).encode()
     answer = exchange(served.port, request(body, signed(body)), body)
     assert status_of(answer) == 413
+    size = len(body) / (1 << 20)
+    assert f"body {size:.1f} MiB is over the 1 MiB limit".encode() in answer, answer  # one unit
     served.listeners.wait_idle()
     assert served.api.calls("chat.postMessage") == []
     no_traceback(caplog)
@@ -211,6 +213,7 @@ def test_an_unsigned_huge_content_length_is_refused_before_the_body_is_read(
     answer = exchange(served.port, request(b"", {"Content-Type": "application/json"},
                                            length=50 << 30), timeout=5)
     assert status_of(answer) == 413
+    assert b"body 51200.0 MiB is over the 1 MiB limit" in answer, answer
     assert time.monotonic() - started < 4
 
 

@@ -127,6 +127,8 @@ def big_post(url: str, size: int, secret: str | None) -> int:
         except OSError:
             pass  # the server closed on us after answering
         reply = sock.recv(200).decode(errors="replace")
+    if reply.startswith("HTTP/1.1 413"):
+        assert "Body over the 1 MiB limit" in reply, reply  # the cap, in the unit it is set in
     return int(reply.split()[1])
 
 

@@ -23,7 +23,12 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ErrorTask
+from waitress.utilities import RequestEntityTooLarge
+
+from partnerbot.corpus.sizes import over_limit
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -104,6 +109,25 @@ def refuse_shape(request: BoltRequest) -> BoltResponse | None:
     return None
 
 
+class _SizedErrorTask(ErrorTask):
+    """waitress's error answer, but a 413 says the size in the unit and with the limit that
+    Slack's `Limits` is configured with ("body 8.0 MiB is over the 1 MiB limit"), not
+    waitress's "exceeds max_body of 1048577" (it is set one byte over the limit, so that
+    `SlackEndpoint` answers a body of exactly the limit itself)."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        if isinstance(error, RequestEntityTooLarge):
+            limit = self.channel.server.adj.max_request_body_size - 1
+            size = self.request.content_length or None
+            self.request.error = RequestEntityTooLarge(f"body {over_limit(size, limit)}")
+        super().execute()
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _SizedErrorTask
+
+
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     return socket.create_server((host, port), family=family, backlog=1024)
@@ -122,6 +146,7 @@ class SlackHTTPServer:
             max_request_body_size=limits.max_body + 1, channel_timeout=limits.idle_timeout,
             cleanup_interval=min(30, limits.idle_timeout), connection_limit=limits.connections,
             asyncore_use_poll=True, ident="partnerbot")
+        self._server.channel_class = _Channel
         self._stop = threading.Event()
         self._serving = threading.Event()
         self._stopped = threading.Event()

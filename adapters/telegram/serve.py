@@ -28,6 +28,7 @@ from partnerbot.adapters.stores.factory import check_redis
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.settings import Settings, SettingsError
+from partnerbot.corpus.sizes import over_limit
 
 log = logging.getLogger("partnerbot.telegram")
 
@@ -58,7 +59,7 @@ class StrictTelegramHandler(TelegramHandler):
         self._validate_post()
         length = self.request.headers.get("Content-Length", "0")
         if not length.isdigit() or int(length) > MAX_UPDATE_BYTES:
-            raise tornado.web.HTTPError(413, reason=f"Body over {_mib(MAX_UPDATE_BYTES)}")
+            raise tornado.web.HTTPError(413, reason=f"Body {over_limit(None, MAX_UPDATE_BYTES)}")
         connection = self.request.connection
         if isinstance(connection, HTTP1Connection):  # chunked bodies too
             connection.set_max_body_size(MAX_UPDATE_BYTES)
@@ -66,7 +67,7 @@ class StrictTelegramHandler(TelegramHandler):
     def data_received(self, chunk: bytes) -> None:
         self._size += len(chunk)
         if self._size > MAX_UPDATE_BYTES:
-            raise tornado.web.HTTPError(413, reason=f"Body over {_mib(MAX_UPDATE_BYTES)}")
+            raise tornado.web.HTTPError(413, reason=f"Body {over_limit(None, MAX_UPDATE_BYTES)}")
         self._chunks.append(chunk)
 
     async def post(self) -> None:
@@ -81,10 +82,6 @@ class StrictTelegramHandler(TelegramHandler):
                         type(exc).__name__)
             raise tornado.web.HTTPError(400, reason="Not a Telegram Update") from None
         await super().post()
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1 << 20):g} MiB"
 
 
 class StrictWebhookApp(WebhookAppClass):
