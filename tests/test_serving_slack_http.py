@@ -4,6 +4,7 @@ Content-Length before it is read."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import hashlib
@@ -282,3 +283,25 @@ def test_shutdown_lets_a_request_in_flight_finish() -> None:
     assert answers and status_of(answers[0]) == 200 and answers[0].endswith(b"done")
     with pytest.raises(OSError):  # and nothing listens any more
         socket.create_connection(("127.0.0.1", server.server_port), timeout=1).close()
+
+
+def test_a_burst_of_mentions_logs_the_queue_depth_once(served: Served,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """40 mentions at once queue behind the server's 8 threads: waitress warned "Task queue
+    depth is N" for each queued request (~40 lines for a burst of 20); now once."""
+    caplog.set_level(logging.WARNING, logger="waitress.queue")
+    bodies = [json.dumps(event_callback(message_event(f"What did LINK-J sign? {i}",
+                                                      mention=True))).encode()
+              for i in range(40)]
+    barrier = threading.Barrier(len(bodies))
+
+    def send(body: bytes) -> int:
+        barrier.wait()
+        return status_of(exchange(served.port, request(body, signed(body)) + body, timeout=30))
+
+    with concurrent.futures.ThreadPoolExecutor(len(bodies)) as pool:
+        statuses = list(pool.map(send, bodies))
+    assert statuses == [200] * len(bodies)
+    served.listeners.wait_idle()
+    depth = [r for r in caplog.records if "Task queue depth" in r.getMessage()]
+    assert len(depth) <= 1, [r.getMessage() for r in depth]

@@ -28,6 +28,7 @@ from waitress.server import create_server
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge
 
+from partnerbot.adapters.slack.log_noise import quiet_waitress_queue
 from partnerbot.corpus.sizes import over_limit
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ class SlackHTTPServer:
     def __init__(self, wsgi_app: Any, host: str, port: int, limits: Limits) -> None:
         self._map: dict[int, Any] = {}
         self._limits = limits
+        quiet_waitress_queue()
         self._server = create_server(
             wsgi_app, map=self._map, sockets=[_listen(host, port)], threads=limits.threads,
             max_request_body_size=limits.max_body + 1, channel_timeout=limits.idle_timeout,
