@@ -10,7 +10,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,12 @@ class CliError(Exception):
 
 
 @contextmanager
-def progress_bar(enabled: bool = True, piped_note: str | None = None) -> Iterator[Any]:
+def progress_bar(enabled: bool = True,
+                 piped_note: Callable[[], None] | None = None) -> Iterator[Any]:
     """A rich progress bar on stderr, fed by the engine's progress(stage, done, total).
 
-    When stderr is not a terminal, `piped_note` (if given) is printed once, as one line, on
-    the first report: a log or a pipe then says why the command takes long, without a bar."""
+    When stderr is not a terminal, `piped_note` (if given) is called once, on the first
+    report: a log or a pipe then says in one line why the command takes long, without a bar."""
     if not enabled or not err.is_terminal:
         if not enabled or piped_note is None:
             yield None
@@ -62,7 +63,7 @@ def progress_bar(enabled: bool = True, piped_note: str | None = None) -> Iterato
         def note(stage: str, done: int, total: int) -> None:
             if not said:
                 said.append(True)
-                err.print(piped_note, markup=False, highlight=False, soft_wrap=True)
+                piped_note()
 
         yield note
         return
@@ -84,6 +85,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = Path(args.index)
     if getattr(args, "corpus", None):
         overrides["corpus_dir"] = Path(args.corpus)
+    if getattr(args, "log_json", False):
+        overrides["log_json"] = True
     return load_settings(**overrides)
 
 
@@ -92,8 +95,14 @@ def _engine(settings: Settings, quiet: bool = False) -> Any:
     index command's progress display on a terminal, one line otherwise."""
     from partnerbot.bot.wiring import open_engine
 
-    note = (f"partnerbot: building the index of {settings.corpus_dir} in "
-            f"{settings.index_dir} (once; about half a minute on two cores)...")
+    def note() -> None:
+        text = (f"building the index of {settings.corpus_dir} in {settings.index_dir} "
+                f"(once; about half a minute on two cores)...")
+        if settings.log_json:  # stderr carries only JSON lines then
+            logging.getLogger("partnerbot.cli").warning(text)
+        else:
+            err.print(f"partnerbot: {text}", markup=False, highlight=False, soft_wrap=True)
+
     with progress_bar(not quiet, piped_note=note) as update:
         return open_engine(settings, progress=update)
 
