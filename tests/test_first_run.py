@@ -111,9 +111,24 @@ def test_the_readme_redis_line_works_with_and_without_sudo(tmp_path: Path,
     assert calls.count("sudo") == (2 if with_sudo else 0)
 
 
-def test_ci_runs_the_readme_test_commands_themselves() -> None:
-    """.ci/run takes its commands from the README rather than a copy that could drift."""
-    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "## Run the tests" in script and "README.md" in script
+def test_ci_runs_the_readme_test_commands_themselves(tmp_path: Path) -> None:
+    """.ci/run takes its commands from the README rather than a copy that could drift: run
+    on a tree whose README's block records that it ran and exits 3, it does and exits 3;
+    pytest's "no tests collected" (5) fails CI."""
     block = readme_block("## Run the tests")
     assert "python -m pytest -q" in block and "pip install" in block
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "run").write_bytes((ROOT / ".ci" / "run").read_bytes())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace(
+        block, f"echo ran > {tmp_path}/marker\necho \"CI=$CI\" >> {tmp_path}/marker\n"
+               "exit 3\n")
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    proc = subprocess.run(["bash", str(tmp_path / ".ci" / "run")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert (tmp_path / "marker").read_text().split() == ["ran", "CI=true"]
+    (tmp_path / "README.md").write_text(readme.replace("exit 3", "exit 5"), encoding="utf-8")
+    proc = subprocess.run(["bash", str(tmp_path / ".ci" / "run")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "collected no tests" in proc.stderr
