@@ -90,9 +90,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(**overrides)
 
 
-def _engine(settings: Settings, quiet: bool = False) -> Any:
-    """The engine over the index, built first if there is none (the first run): with the
-    index command's progress display on a terminal, one line otherwise."""
+def _engine(settings: Settings, quiet: bool = False, announce: bool = False) -> Any:
+    """The engine over the index, built first if there is none: with the index command's
+    progress display on a terminal; piped, `announce` (the first-run commands, ask and chat)
+    says so in one line."""
     from partnerbot.bot.wiring import open_engine
 
     def note() -> None:
@@ -103,7 +104,7 @@ def _engine(settings: Settings, quiet: bool = False) -> Any:
         else:
             err.print(f"partnerbot: {text}", markup=False, highlight=False, soft_wrap=True)
 
-    with progress_bar(not quiet, piped_note=note) as update:
+    with progress_bar(not quiet, piped_note=note if announce else None) as update:
         return open_engine(settings, progress=update)
 
 
@@ -112,7 +113,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from partnerbot.bot.types import Question
 
     settings = _settings(args)
-    engine = _engine(settings, quiet=args.json)
+    engine = _engine(settings, quiet=args.json, announce=True)
     text = " ".join(args.question)
     answer = engine.answer(Question(text=text, platform="cli"))
     if args.json:  # the same object as a line of `eval --details`, without `qid`
@@ -137,7 +138,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from partnerbot.bot.types import Question
 
     settings = _settings(args)
-    engine = _engine(settings)
+    engine = _engine(settings, announce=True)
     err.print("Ask about partnerships; 'help' for examples, Ctrl-D or 'quit' to leave.")
     previous: str | None = None  # a follow-up naming no party asks about this one's parties
     while True:
