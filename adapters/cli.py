@@ -10,7 +10,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,9 @@ examples:
   partnerbot eval --corpus ../shared/eval/seeds --qa ../shared/eval/seeds/qa.jsonl
   partnerbot serve slack          (or: serve telegram [--webhook URL])
 
+exit status: 0 answered (an abstention is an answer), 1 refused (a question over the length
+limit) or failed, 2 a setting or an argument to fix.
+
 settings come from environment variables (PARTNERBOT_INDEX_DIR, PARTNERBOT_CORPUS_DIR,
 PARTNERBOT_EMBEDDERS, SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN, ...) or a TOML config file
 (PARTNERBOT_CONFIG, default ~/.config/partnerbot/config.toml). With no corpus configured the
@@ -45,10 +48,24 @@ class CliError(Exception):
 
 
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[Any]:
-    """A rich progress bar on stderr, fed by the engine's progress(stage, done, total)."""
+def progress_bar(enabled: bool = True,
+                 piped_note: Callable[[], None] | None = None) -> Iterator[Any]:
+    """A rich progress bar on stderr, fed by the engine's progress(stage, done, total).
+
+    When stderr is not a terminal, `piped_note` (if given) is called once, on the first
+    report: a log or a pipe then says in one line why the command takes long, without a bar."""
     if not enabled or not err.is_terminal:
-        yield None
+        if not enabled or piped_note is None:
+            yield None
+            return
+        said: list[bool] = []
+
+        def note(stage: str, done: int, total: int) -> None:
+            if not said:
+                said.append(True)
+                piped_note()
+
+        yield note
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -68,13 +85,26 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = Path(args.index)
     if getattr(args, "corpus", None):
         overrides["corpus_dir"] = Path(args.corpus)
+    if getattr(args, "log_json", False):
+        overrides["log_json"] = True
     return load_settings(**overrides)
 
 
-def _engine(settings: Settings, quiet: bool = False) -> Any:
+def _engine(settings: Settings, quiet: bool = False, announce: bool = False) -> Any:
+    """The engine over the index, built first if there is none: with the index command's
+    progress display on a terminal; piped, `announce` (the first-run commands, ask and chat)
+    says so in one line."""
     from partnerbot.bot.wiring import open_engine
 
-    with progress_bar(not quiet) as update:
+    def note() -> None:
+        text = (f"building the index of {settings.corpus_dir} in {settings.index_dir} "
+                f"(once; about half a minute on two cores)...")
+        if settings.log_json:  # stderr carries only JSON lines then
+            logging.getLogger("partnerbot.cli").warning(text)
+        else:
+            err.print(f"partnerbot: {text}", markup=False, highlight=False, soft_wrap=True)
+
+    with progress_bar(not quiet, piped_note=note if announce else None) as update:
         return open_engine(settings, progress=update)
 
 
@@ -83,14 +113,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from partnerbot.bot.types import Question
 
     settings = _settings(args)
-    engine = _engine(settings, quiet=args.json)
+    engine = _engine(settings, quiet=args.json, announce=True)
     text = " ".join(args.question)
     answer = engine.answer(Question(text=text, platform="cli"))
     if args.json:  # the same object as a line of `eval --details`, without `qid`
         print(json.dumps({"question": text, **answer.to_dict()}, ensure_ascii=False, indent=2))
     else:
         print(_reply_text(answer))
-    return 0
+    return 1 if answer.kind in REFUSED else 0
+
+
+REFUSED = frozenset({"too_long", "error"})  # not answered: exit 1, for scripts
 
 
 def _reply_text(answer: Any) -> str:
@@ -105,7 +138,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from partnerbot.bot.types import Question
 
     settings = _settings(args)
-    engine = _engine(settings)
+    engine = _engine(settings, announce=True)
     err.print("Ask about partnerships; 'help' for examples, Ctrl-D or 'quit' to leave.")
     # the parties of the last answer: a follow-up naming none asks about them
     previous: tuple[str, ...] = ()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from partnerbot.adapters.cli import CliError, _settings, progress_bar
 from partnerbot.bot.ops.uploads import FIELDS
+from partnerbot.corpus.sizes import over_limit
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -21,8 +22,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     except OSError as e:
         raise CliError(f"cannot read {path}: {e.strerror or e}") from e
     if size > limit:  # refused before reading it into memory
-        raise CliError(f"refused: {size / 1e6:.1f} MB is over the {settings.max_upload_mb} MB "
-                       f"limit (PARTNERBOT_MAX_UPLOAD_MB)")
+        raise CliError(f"refused: {over_limit(size, limit)} (PARTNERBOT_MAX_UPLOAD_MB)")
     admin = offline_admin(settings)
     fields = {k: getattr(args, k) for k in FIELDS if getattr(args, k, None)}
     draft = admin.prepare(path.name, path.read_bytes(), fields, replaces=args.replace,

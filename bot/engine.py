@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from partnerbot.bot.answer.pipeline import answer_question
-from partnerbot.bot.help import examples, is_help_request
+from partnerbot.bot.help import courtesy, examples
 from partnerbot.bot.lang import detect_lang
 from partnerbot.bot.messages import message
 from partnerbot.bot.ops.admin import Admin
@@ -67,14 +67,18 @@ class Engine:
         """Serve the newest index version now (tests, admin commands); returns its name."""
         return self.live.refresh()
 
-    def help(self, lang: str = "en") -> Answer:
+    def help(self, lang: str = "en", greet: bool = False) -> Answer:
+        """The help text and example questions; `greet`: after a greeting, say hello first."""
         view = self.live.served
         key = (view.version, lang)
         found = self._examples.get(key)
         if found is None:  # scans every release: once per index version and language
             found = tuple(examples(view.releases.values(), lang, view.names))
             self._examples[key] = found
-        return Answer(kind="help", text=message("help", lang), lang=lang, examples=found,
+        text = message("help", lang)
+        if greet:
+            text = f"{message('greeting', lang)} {text}"
+        return Answer(kind="help", text=text, lang=lang, examples=found,
                       index_version=view.version)
 
     def partners(self, name: str, lang: str) -> Answer | None:
@@ -102,8 +106,9 @@ class Engine:
             return Answer(kind="too_long", lang=lang, text=message(
                 "too_long", lang, n=len(text), limit=self.settings.max_question_chars))
         text = clean_question(text)  # after the length check: that counts what was sent
-        if is_help_request(text):
-            return self.help(lang)
+        kind = courtesy(text)
+        if kind is not None:
+            return self.help(lang, greet=kind == "greeting")
         view = self.live.current()
         try:
             parsed = parse(text, lang, view, question.context)

@@ -14,13 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Protocol
 
+from partnerbot.corpus.language.words import sections
 from partnerbot.corpus.model import Release
-
-_GREETING = re.compile(
-    r"^\s*(/?start|/?help|help me|hi|hello|hey|good (morning|afternoon|evening)|\?|"
-    r"안녕(하세요)?|도움말?|도와줘|시작|こんにちは|ヘルプ|はじめまして)\s*[!.?~。！？]*\s*$", re.I)
 
 _TEMPLATES = {
     "en": ["Who signed an MOU with {0}?", "When was the agreement with {1} concluded?",
@@ -62,8 +60,43 @@ class KnownNames(Protocol):
     def aliases(self) -> Mapping[str, Sequence[str]]: ...
 
 
+@cache
+def _courtesy_words() -> dict[str, tuple[str, ...]]:
+    """Sections of `corpus/language/data/greetings.txt` (greeting, help, filler), longest
+    words first."""
+    return {k: tuple(sorted(v, key=len, reverse=True))
+            for k, v in sections("greetings.txt").items()}
+
+
+_PUNCT = re.compile(r"[\s!.,~…:;'\"()\-。、！？，：・～]+")
+_WORD_CHAR = re.compile(r"[a-z0-9]")
+
+
+def courtesy(text: str) -> str | None:
+    """"greeting" for a message made only of greetings (and fillers: "hello world", "hi
+    there", "안녕하세요 여러분"), "help" for one that only asks for help or is empty, None for
+    anything with a word of its own: that is a question, however short."""
+    rest = _PUNCT.sub(" ", text.casefold()).strip()
+    if not rest or rest == "?":
+        return "help"
+    words = _courtesy_words()
+    seen: set[str] = set()
+    while rest:
+        for kind in ("greeting", "help", "filler"):
+            word = next((w for w in words.get(kind, ()) if rest.startswith(w) and not (
+                _WORD_CHAR.match(w[-1]) and _WORD_CHAR.match(rest[len(w):len(w) + 1]))), None)
+            if word is not None:
+                seen.add(kind)
+                rest = rest[len(word):].lstrip(" ?")
+                break
+        else:
+            return None
+    return "help" if "help" in seen else "greeting" if "greeting" in seen else None
+
+
 def is_help_request(text: str) -> bool:
-    return not text.strip() or bool(_GREETING.match(text))
+    """A greeting, a request for help, or nothing: answered with the help examples."""
+    return courtesy(text) is not None
 
 
 def _candidates(text: str) -> set[str]:

@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "보유한 보도자료에서는 이 질문에 대한 답을 찾을 수 없습니다. 가장 가까운 보도자료를 아래에 안내합니다.",
         "ja": "手元のリリースにはその答えが見つかりません。最も近いリリースを以下に示します。",
     },
+    "greeting": {"en": "Hello!", "ko": "안녕하세요!", "ja": "こんにちは！"},
     "help": {
         "en": "Ask me about partnerships (MOUs, cooperation agreements) between life-science "
               "clusters, agencies and companies. I answer only from press releases and cite "
@@ -82,6 +83,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "with LINK-J?",
         "ko": "/ask 뒤에 질문을 적어 주세요. 예: /ask LINK-J와 양해각서를 맺은 클러스터는 어디인가요?",
         "ja": "/ask の後に質問を書いてください。例: /ask LINK-JとMOUを締結したクラスターはどこですか？",
+    },
+    "telegram_private_usage": {
+        "en": "Send me a question about partnerships, for example: Which clusters signed an "
+              "MOU with LINK-J?",
+        "ko": "파트너십에 관한 질문을 보내 주세요. 예: LINK-J와 양해각서를 맺은 클러스터는 어디인가요?",
+        "ja": "パートナーシップについて質問を送ってください。例: LINK-JとMOUを締結したクラスターはどこですか？",
     },
     "telegram_commands": {
         "en": "/ask <question> — ask in a group (or mention me, or reply to my answer)\n"

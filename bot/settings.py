@@ -190,6 +190,11 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
     if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
         raise SettingsError(f"PARTNERBOT_LLM_URL must start with http:// or https://: got "
                             f"{settings.llm_url!r}")
+    for name in ("index_dir", "data_dir"):
+        where = Path(getattr(settings, name))
+        if where.exists() and not where.is_dir():
+            raise SettingsError(f"{_env_name(name)} is {where}, a file, not a directory: "
+                                f"point it at a directory (or a path that does not exist yet)")
     if not settings.llm_timeout > 0:
         raise SettingsError(f"PARTNERBOT_LLM_TIMEOUT must be a positive number of seconds: "
                             f"got {settings.llm_timeout!r}")

@@ -85,7 +85,7 @@ def clean_text(text: str) -> str:
         if "\t" in raw:
             lines.append(_clean_row(raw))
             continue
-        for part in _BLOCK_TAG.split(raw):
+        for part in _BLOCK_TAG.split(raw) if "<" in raw else (raw,):
             line = clean_line(part)
             if line and not is_furniture(line):
                 lines.append(line)
@@ -96,17 +96,23 @@ def clean_text(text: str) -> str:
 
 def clean_line(line: str) -> str:
     """Clean one line of prose (no tabs): tags, entities, Markdown markers, spacing."""
-    line = _TAG.sub("", line)
-    line = _ENTITY.sub(lambda m: _CONTROL.sub("", html.unescape(m.group(0))), line)
-    line = _MD_IMAGE.sub("", line)
-    line = _MD_LINK.sub(r"\1", line)
-    line = _MD_STRONG.sub("", line)
-    if _MD_HEADING.match(line):
+    # each pattern only where its first character occurs: most lines of prose have none, and
+    # a file of the largest allowed size has hundreds of thousands of lines
+    if "<" in line:
+        line = _TAG.sub("", line)
+    if "&" in line:
+        line = _ENTITY.sub(lambda m: _CONTROL.sub("", html.unescape(m.group(0))), line)
+    if "](" in line:
+        line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
+    if "**" in line or "__" in line:
+        line = _MD_STRONG.sub("", line)
+    if "#" in line and _MD_HEADING.match(line):
         line = _MD_HEADING_CLOSE.sub("", _MD_HEADING.sub("", line))
     line = _SPACES.sub(" ", line).strip()
-    if _IMAGE_LINE.match(line):
-        return ""
-    line = _IMAGE_PREFIX.sub("", line)
+    if "." in line:
+        if _IMAGE_LINE.match(line):
+            return ""
+        line = _IMAGE_PREFIX.sub("", line)
     widget = _TRAILING_WIDGET.match(line) if len(line) <= 40 else None
     if widget:
         line = widget.group("keep")
@@ -154,26 +160,34 @@ def _join_split_sentences(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        line = lines[i]
+        parts = [lines[i]]
+        size = len(parts[0])
         j = i + 1
         if j < len(lines) and not lines[j]:
             j += 1
+        # the joined line is kept in parts: re-joining (and re-searching) it at every step
+        # made a file of many short unpunctuated lines quadratic (minutes for 19 MB)
         while (
             j < len(lines)
-            and len(line) >= 30
-            and "\t" not in line
+            and size >= 30
+            and "\t" not in parts[-1]
             and "\t" not in lines[j]
-            and re.search(r"[a-z,]$", line)
-            and re.match(r"[a-z]", lines[j])
+            and _MID_SENTENCE.match(parts[-1][-1:])
+            and _LOWER_START.match(lines[j])
         ):
-            line = f"{line} {lines[j]}"
+            parts.append(lines[j])
+            size += 1 + len(lines[j])
             i = j
             j = i + 1
             if j < len(lines) and not lines[j]:
                 j += 1
-        out.append(line)
+        out.append(" ".join(parts))
         i += 1
     return out
+
+
+_MID_SENTENCE = re.compile(r"[a-z,]")  # the last character of a line cut mid-sentence
+_LOWER_START = re.compile(r"[a-z]")
 
 
 def _collapse_blank_lines(lines: list[str]) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from partnerbot.corpus.errors import UnreadableFile
 from partnerbot.corpus.formats import HTML_SUFFIXES, SUFFIXES, TEXT_SUFFIXES
 from partnerbot.corpus.model import Release
+from partnerbot.corpus.sizes import over_limit
 
 UPLOAD_SUFFIXES = SUFFIXES | {".docx"}
 READ_TIMEOUT = 60.0  # seconds; a 300-page PDF reads in under ten
@@ -63,8 +64,7 @@ def check_upload(name: str, data: bytes, meta: Mapping[str, str] | None = None,
         kinds = ", ".join(sorted(UPLOAD_SUFFIXES))
         raise UnreadableFile(f"refused: {suffix or 'no extension'} is not a release type ({kinds})")
     if len(data) > max_bytes:
-        raise UnreadableFile(f"refused: {len(data) / 1e6:.1f} MB is over the "
-                             f"{max_bytes / 1e6:.0f} MB limit")
+        raise UnreadableFile(f"refused: {over_limit(len(data), max_bytes)}")
     if not data.strip():
         raise UnreadableFile("refused: the file is empty")
     kind = what_it_is(data)

@@ -24,6 +24,9 @@ _CONTACT = re.compile(
     re.I,
 )
 _MAX_TITLE = 200
+# A label in front of the title ("Title: …", "제목: …", "タイトル：…"): general vocabulary.
+_LABEL = re.compile(
+    r"^(?:title|headline|subject|제목|타이틀|기사\s*제목|タイトル|題名|件名|表題|見出し)\s*[:：]\s*", re.I)
 
 
 def infer_title(headings: Iterable[str], text: str) -> str | None:
@@ -47,7 +50,7 @@ def _as_title(line: str) -> str | None:
     line = line.strip()
     if not line or "\t" in line or is_furniture(line):
         return None
-    core = line.strip(" *#-–—:|").strip()
+    core = _LABEL.sub("", line.strip(" *#-–—:|").strip()).strip(" *#-–—:|").strip()
     if core.lower() in _NOT_TITLES or _CONTACT.search(core) or re.match(r"https?://", core):
         return None
     if _mostly_date(core) or len(re.findall(r"\w", core)) < 4:

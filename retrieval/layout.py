@@ -29,6 +29,12 @@ KEEP_VERSIONS = 2  # the served version and the one it replaced
 class IndexError_(Exception):
     """Base of index problems; messages are one line and say what to do."""
 
+    @property
+    def problem(self) -> str:
+        """The message without its remedy (": run `partnerbot index …`"), for a caller that
+        has applied the remedy itself and reports what it did instead."""
+        return str(self).split(": run `partnerbot index")[0]
+
 
 class IndexMissing(IndexError_):
     pass

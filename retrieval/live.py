@@ -75,7 +75,9 @@ class LiveIndex:
                 raise IndexCorrupt(f"{exc} (rebuilding it from {corpus_dir} failed: "
                                    f"{build_exc})") from None
             index = load_index(index_dir, embs)
-            log.warning("%s; rebuilt it from %s as version %s", exc, corpus_dir, index.version)
+            log.warning("%s; rebuilt it from %s as version %s, nothing left to do",
+                        exc.problem.replace(" is damaged", " was damaged", 1), corpus_dir,
+                        index.version)
         return cls(index_dir, corpus_dir, embs, SearchIndex(index, embs))
 
     @property

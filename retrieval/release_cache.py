@@ -6,14 +6,17 @@ Keys hash the input (file bytes and manifest entry, or the release's content has
 fingerprint of the code that derives the values (the corpus layer, chunking, tokeniser,
 lexicon, their word lists), so a changed reader or tokeniser never serves a stale value.
 Entries a build did not use are dropped when it finishes; the file is SQLite, so a killed
-build leaves it consistent. Used only under the build lock.
+build leaves it consistent. Used only under the build lock. A damaged file (overwritten, cut,
+not SQLite) is only lost speed: it is dropped and started afresh with one warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections import defaultdict
@@ -30,6 +33,8 @@ from partnerbot.retrieval import chunking, lexicon, passage, tokenize
 from partnerbot.retrieval.chunking import chunk_release
 from partnerbot.retrieval.lexicon import Lexicon
 from partnerbot.retrieval.passage import Passage
+
+log = logging.getLogger("partnerbot.index")
 
 CACHE_FILE = "releases.sqlite3"
 _DATA = (".py", ".txt", ".json", ".tsv", ".csv", ".toml", ".yaml")
@@ -56,13 +61,30 @@ class ReleaseCache:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, "
-                         "value BLOB NOT NULL, stamp REAL NOT NULL)")
+        self._path = path
+        self._replaced = False
+        try:
+            self._db = _open(path)
+        except sqlite3.DatabaseError as exc:
+            self._db = self._replace(exc)
         self._stamp = time.time()
         self._fp = code_fingerprint()
         self._used: set[str] = set()
         self.hits = self.misses = 0
+
+    def _replace(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Drop the damaged file and start an empty cache (once: a second failure, say a
+        read-only disk, is not damage and is raised)."""
+        if self._replaced:
+            raise exc
+        self._replaced = True
+        with contextlib.suppress(AttributeError, sqlite3.Error):
+            self._db.close()
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+        log.warning("release cache %s was damaged (%s): dropped it and rebuilt it, nothing "
+                    "left to do", self._path, exc)
+        return _open(self._path)
 
     def _key(self, kind: str, *parts: str | bytes) -> str:
         h = hashlib.sha256(f"{self._fp}\0{kind}".encode())
@@ -73,7 +95,10 @@ class ReleaseCache:
 
     def _get(self, key: str) -> Any:
         self._used.add(key)
-        row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        try:
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._db, row = self._replace(exc), None
         if row is None:
             self.misses += 1
             return None
@@ -81,8 +106,12 @@ class ReleaseCache:
         return json.loads(row[0])
 
     def _put(self, key: str, value: Any) -> None:
-        self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                         (key, json.dumps(value, ensure_ascii=False), self._stamp))
+        row = (key, json.dumps(value, ensure_ascii=False), self._stamp)
+        try:
+            self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", row)
+        except sqlite3.DatabaseError as exc:
+            self._db = self._replace(exc)
+            self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", row)
 
     def read(self, path: Path, meta: Mapping[str, object] | None = None) -> Release:
         """`read_release`, or what it returned for the same bytes and manifest entry
@@ -146,14 +175,32 @@ class ReleaseCache:
         """Commit; of each kind this build used, drop the entries it did not use (files gone,
         releases changed). A build that stopped after reading prunes only what was read."""
         try:
-            used = sorted(self._used)
-            for i in range(0, len(used), 500):
-                chunk = used[i:i + 500]
-                self._db.execute(f"UPDATE entries SET stamp = ? WHERE key IN "
-                                 f"({','.join('?' * len(chunk))})", (self._stamp, *chunk))
-            for kind in sorted({k.split(":", 1)[0] for k in used}):
-                self._db.execute("DELETE FROM entries WHERE stamp < ? AND key LIKE ?",
-                                 (self._stamp, kind + ":%"))
-            self._db.commit()
+            self._prune()
+        except sqlite3.DatabaseError as exc:  # damaged under us: what it held is lost anyway
+            self._db = self._replace(exc)
         finally:
             self._db.close()
+
+    def _prune(self) -> None:
+        used = sorted(self._used)
+        for i in range(0, len(used), 500):
+            chunk = used[i:i + 500]
+            self._db.execute(f"UPDATE entries SET stamp = ? WHERE key IN "
+                             f"({','.join('?' * len(chunk))})", (self._stamp, *chunk))
+        for kind in sorted({k.split(":", 1)[0] for k in used}):
+            self._db.execute("DELETE FROM entries WHERE stamp < ? AND key LIKE ?",
+                             (self._stamp, kind + ":%"))
+        self._db.commit()
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Connect and read one row, so a file that is not SQLite fails here, not mid-build."""
+    db = sqlite3.connect(str(path))
+    try:
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, "
+                   "value BLOB NOT NULL, stamp REAL NOT NULL)")
+        db.execute("SELECT key, value, stamp FROM entries LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db

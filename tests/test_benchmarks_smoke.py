@@ -45,3 +45,13 @@ def test_without_the_eval_questions_it_skips_in_one_line(
     [line] = err.splitlines()
     assert line.startswith("benchmarks skipped: ") and str(missing) in line
     assert not (tmp_path / "work").exists() or not any((tmp_path / "work").iterdir())
+
+
+def test_the_reading_benchmark_reads_a_file_of_each_type() -> None:
+    from benchmarks.reading import MAKERS, read_largest, report
+
+    rows = read_largest(1, list(MAKERS))
+    assert [r["type"] for r in rows] == list(MAKERS)
+    assert all(str(r["outcome"]).startswith("read:") for r in rows), rows
+    assert all(0.5 < float(str(r["mib"])) <= 1 for r in rows if r["type"] != ".docx"), rows
+    assert ".pdf" in report(rows, 1)

@@ -54,3 +54,19 @@ def test_infer_title(headings: list[str], text: str, title: str | None) -> None:
 def test_long_first_paragraph_gives_its_first_sentence() -> None:
     text = "Acme signed an agreement with Beta today. " + "More words follow here. " * 20
     assert infer_title([], text) == "Acme signed an agreement with Beta today."
+
+
+@pytest.mark.parametrize("labelled", [
+    "Title: Acme Bio and Beta Cluster Sign an MOU", "TITLE : Acme Bio and Beta Cluster Sign an MOU",
+    "**Headline:** Acme Bio and Beta Cluster Sign an MOU",
+    "제목: Acme Bio and Beta Cluster Sign an MOU", "タイトル：Acme Bio and Beta Cluster Sign an MOU",
+])
+def test_an_inferred_title_drops_its_label(labelled: str) -> None:
+    text = f"{labelled}\n\nAcme Bio signed a memorandum of understanding with Beta Cluster."
+    assert infer_title([], text) == "Acme Bio and Beta Cluster Sign an MOU"
+    assert infer_title([labelled], text) == "Acme Bio and Beta Cluster Sign an MOU"
+
+
+def test_a_title_that_only_starts_like_a_label_is_kept() -> None:
+    assert infer_title([], "Subjective Reports on Cluster Cooperation\n\nBody.") == (
+        "Subjective Reports on Cluster Cooperation")

@@ -119,3 +119,25 @@ def test_evaluation_layout_manifest_beside_docs(tmp_path: Path, given: str) -> N
     result = read_corpus(tmp_path / given)
     assert [r.title for r in result.releases] == ["From manifest"]
     assert result.skipped == []
+
+
+@pytest.mark.parametrize("line", [
+    "the partners agreed to work together on research and training",  # lines rejoined
+    "the partners met on March 3, 2021 and again on May 5, 2022, and",  # dates, rejoined
+])
+def test_a_large_text_file_reads_in_linear_time(tmp_path: Path, line: str) -> None:
+    """Rejoining cut sentences and looking for the date once took time growing with the
+    square of the file (a 19 MB file of such lines was refused after 60 s): reading 4 MB
+    must take about twice as long as 2 MB, not four times, and a few seconds at most."""
+    import time
+
+    seconds = []
+    for mb in (1, 2, 4):
+        path = tmp_path / f"big{mb}.txt"
+        path.write_text("A Long Release\n\n" + "\n".join([line] * (mb * 1_000_000 // len(line))),
+                        encoding="utf-8")
+        started = time.perf_counter()
+        release = read_release(path)
+        seconds.append(time.perf_counter() - started)
+        assert release.title == "A Long Release" and len(release.text) > mb * 900_000
+    assert seconds[2] < 10 and seconds[2] < 3.5 * max(seconds[1], 0.05), seconds

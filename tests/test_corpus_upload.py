@@ -221,3 +221,24 @@ def test_add_killed_with_sigkill_leaves_old_or_new_never_half(
     assert ids == (old_ids | {"005"} if committed else old_ids)
     assert not [p for p in corpus_copy.iterdir() if p.name.startswith(".")]
     assert f"{len(ids)} releases" in proc.stdout
+
+
+def test_a_size_refusal_is_in_one_unit_with_the_limit_as_configured() -> None:
+    """A 50 MiB file against a 20 MiB limit once read "52.4 MB is over the 21 MB limit"."""
+    with pytest.raises(UnreadableFile) as exc:
+        check_upload("a.txt", b"x" * (50 << 20), max_bytes=20 << 20)
+    assert str(exc.value) == "refused: 50.0 MiB is over the 20 MiB limit"
+    with pytest.raises(UnreadableFile) as exc:
+        check_upload("a.txt", b"x" * ((1 << 20) + 1), max_bytes=1 << 20)
+    assert str(exc.value) == "refused: 1.000001 MiB is over the 1 MiB limit"
+
+
+def test_add_refuses_a_file_over_the_limit_in_one_unit(corpus_copy: Path,
+                                                       tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (3 << 20))
+    proc = cli("add", str(big), "--corpus", str(corpus_copy), "--index", str(tmp_path / "i"),
+               env={"PARTNERBOT_MAX_UPLOAD_MB": "2"})
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("partnerbot: refused: 3.0 MiB is over the 2 MiB limit "
+                                   "(PARTNERBOT_MAX_UPLOAD_MB)")

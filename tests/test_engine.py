@@ -178,7 +178,7 @@ def test_help_in_the_users_language_with_examples(engine: Engine, text: str, lan
     a = engine.answer(Question(text))
     assert a.kind == "help" and not a.abstained
     assert a.lang == lang
-    assert a.text == message("help", lang)
+    assert a.text.endswith(message("help", lang))  # after a greeting, with a hello first
     assert len(a.examples) >= 2
     assert all(e.strip() for e in a.examples)
     assert len(set(a.examples)) == len(a.examples)

@@ -140,7 +140,7 @@ def test_chat_follow_up_on_the_next_line(engine: Engine, monkeypatch: pytest.Mon
                                          capsys: pytest.CaptureFixture[str]) -> None:
     """`partnerbot chat`: the previous line is the follow-up's thread; output piped (captured)
     carries no ANSI codes."""
-    monkeypatch.setattr(cli, "_engine", lambda settings, quiet=False: engine)
+    monkeypatch.setattr(cli, "_engine", lambda settings, quiet=False, **_: engine)
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{FIRST}\n{FOLLOW_UP}\n"))
     assert cli.main(["chat"]) == 0
     out = capsys.readouterr().out

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from partnerbot.bot.engine import Engine
-from partnerbot.bot.help import example_names, examples
+from partnerbot.bot.help import courtesy, example_names, examples
+from partnerbot.bot.messages import message
 from partnerbot.bot.types import Question
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.lexicon import Lexicon
@@ -79,3 +80,31 @@ def test_bundled_corpus_examples_name_its_organisations(engine: Engine, greeting
         assert not re.search(rf"(?<![\w-]){not_a_body}(?![\w-])", joined), help_answer.examples
     assert "LINK-J" in joined
     assert ("아이파크" if lang == "ko" else "iPark") in joined, help_answer.examples
+
+
+@pytest.mark.parametrize(("text", "lang", "hello"), [
+    ("hello world", "en", "Hello!"), ("hi", "en", "Hello!"), ("Hello, world!", "en", "Hello!"),
+    ("hi there :)", "en", "Hello!"), ("Good morning, everyone.", "en", "Hello!"),
+    ("안녕하세요", "ko", "안녕하세요!"), ("안녕하세요 여러분!", "ko", "안녕하세요!"),
+    ("こんにちは", "ja", "こんにちは！"), ("皆さん、こんにちは！", "ja", "こんにちは！"),
+])
+def test_a_greeting_gets_a_greeting_and_the_examples(engine: Engine, text: str, lang: str,
+                                                      hello: str) -> None:
+    """"hello world", a typical first message, once got a spokesperson's phone number."""
+    answer = engine.answer(Question(text))
+    assert answer.kind == "help" and answer.lang == lang
+    assert answer.text.startswith(hello) and answer.text.endswith(message("help", lang))
+    assert len(answer.examples) == 3 and not answer.citations
+
+
+@pytest.mark.parametrize("text", ["help", "?", "도움말", "ヘルプ", "help me please"])
+def test_a_request_for_help_gets_the_examples_without_a_hello(engine: Engine, text: str) -> None:
+    answer = engine.answer(Question(text))
+    assert answer.kind == "help" and answer.text == message("help", answer.lang)
+
+
+@pytest.mark.parametrize("text", ["hi, who signed an MOU with LINK-J?", "hello LINK-J",
+                                  "안녕하세요, 쇼난 아이파크와 협약한 기관은?", "history of LINK-J",
+                                  "world health", "LINK-J?"])
+def test_a_greeting_with_a_question_is_a_question(text: str) -> None:
+    assert courtesy(text) is None

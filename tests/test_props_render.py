@@ -352,7 +352,7 @@ def test_slack_commands_never_raise(payload: dict[str, Any]) -> None:
 @given(text=long_hostile)
 def test_unwrap_markup_leaves_no_slack_markup(text: str) -> None:
     text = text.replace("\u2060", "")
-    out = unwrap_markup(slack.escape(text), "UBOT").replace("\u2060", "")  # as Slack sends it
+    out = unwrap_markup(slack.escape(text)).replace("\u2060", "")  # as Slack sends it
     assert out == "\n".join(line for line in (" ".join(
         re.sub(r"[ \t]+", " ", line).split(" ")).strip() for line in text.splitlines()) if line)
 

@@ -4,6 +4,7 @@ Content-Length before it is read."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import hashlib
@@ -155,6 +156,36 @@ def test_a_signed_malformed_body_gets_400_and_no_traceback(
     assert "malformed request body" in caplog.text  # one warning line says what happened
 
 
+def warnings_and_worse(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_an_unsigned_request_with_a_timestamp_that_is_not_a_number_gets_401(
+        served: Served, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = json.dumps(event_callback(message_event("hi", mention=True))).encode()
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": "abc",
+               "X-Slack-Signature": "v0=00"}
+    answer = exchange(served.port, request(body, headers) + body)
+    assert 400 <= status_of(answer) < 500
+    no_traceback(caplog)
+    assert len(warnings_and_worse(caplog)) <= 1, caplog.text
+
+
+@pytest.mark.parametrize("event", ["a string", 7, ["list"], None])
+def test_a_signed_body_whose_event_is_not_an_object_gets_no_500(
+        served: Served, caplog: pytest.LogCaptureFixture, event: object) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+                       "event": event, "event_id": "Ev1", "event_time": 1}).encode()
+    answer = exchange(served.port, request(body, signed(body)) + body)
+    assert 400 <= status_of(answer) < 500
+    served.listeners.wait_idle()
+    assert served.api.calls("chat.postMessage") == []
+    no_traceback(caplog)
+    assert len(warnings_and_worse(caplog)) <= 1, caplog.text
+
+
 def test_a_signed_body_that_is_not_utf8_gets_400(served: Served,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -169,6 +200,8 @@ def test_a_signed_8_mb_body_gets_413(served: Served, caplog: pytest.LogCaptureFi
     body = json.dumps(event_callback(message_event("x" * (8 << 20), mention=True))).encode()
     answer = exchange(served.port, request(body, signed(body)), body)
     assert status_of(answer) == 413
+    size = len(body) / (1 << 20)
+    assert f"body {size:.1f} MiB is over the 1 MiB limit".encode() in answer, answer  # one unit
     served.listeners.wait_idle()
     assert served.api.calls("chat.postMessage") == []
     no_traceback(caplog)
@@ -181,6 +214,7 @@ def test_an_unsigned_huge_content_length_is_refused_before_the_body_is_read(
     answer = exchange(served.port, request(b"", {"Content-Type": "application/json"},
                                            length=50 << 30), timeout=5)
     assert status_of(answer) == 413
+    assert b"body 51200.0 MiB is over the 1 MiB limit" in answer, answer
     assert time.monotonic() - started < 4
 
 
@@ -249,3 +283,25 @@ def test_shutdown_lets_a_request_in_flight_finish() -> None:
     assert answers and status_of(answers[0]) == 200 and answers[0].endswith(b"done")
     with pytest.raises(OSError):  # and nothing listens any more
         socket.create_connection(("127.0.0.1", server.server_port), timeout=1).close()
+
+
+def test_a_burst_of_mentions_logs_the_queue_depth_once(served: Served,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """40 mentions at once queue behind the server's 8 threads: waitress warned "Task queue
+    depth is N" for each queued request (~40 lines for a burst of 20); now once."""
+    caplog.set_level(logging.WARNING, logger="waitress.queue")
+    bodies = [json.dumps(event_callback(message_event(f"What did LINK-J sign? {i}",
+                                                      mention=True))).encode()
+              for i in range(40)]
+    barrier = threading.Barrier(len(bodies))
+
+    def send(body: bytes) -> int:
+        barrier.wait()
+        return status_of(exchange(served.port, request(body, signed(body)) + body, timeout=30))
+
+    with concurrent.futures.ThreadPoolExecutor(len(bodies)) as pool:
+        statuses = list(pool.map(send, bodies))
+    assert statuses == [200] * len(bodies)
+    served.listeners.wait_idle()
+    depth = [r for r in caplog.records if "Task queue depth" in r.getMessage()]
+    assert len(depth) <= 1, [r.getMessage() for r in depth]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import shutil
 import time
@@ -164,6 +165,41 @@ def test_mention_is_answered_in_its_thread_with_cited_release(slack: Slack) -> N
         assert (call.body["name"], call.body["timestamp"]) == ("eyes", event["ts"])
     methods = [c.method for c in slack.api.calls() if c.method != "auth.test"]
     assert methods == ["reactions.add", "chat.postMessage", "reactions.remove"]
+
+
+def test_a_mention_whose_id_is_not_the_bots_own_is_still_answered(slack: Slack) -> None:
+    """An app_mention as bolt's own test payloads carry it: the mentioned id (U0LAN0Z89)
+    is not auth.test's user, and another person is mentioned too."""
+    event = message_event(KANAGAWA_Q, mention=True)
+    event["text"] = f"<@U0LAN0Z89> <@W111> {KANAGAWA_Q}"
+    assert slack.event(event).status == 200
+    (post,) = slack.api.wait_for("chat.postMessage", timeout=30)
+    assert_cited_answer(post, "LINK-J Concludes MOU on Mutual Cooperation with Kanagawa")
+
+
+def test_start_does_not_warn_that_the_token_is_unused(
+        engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """bolt reads SLACK_BOT_TOKEN itself and warned on every start that the client we give
+    it wins over that token (the same token)."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    caplog.set_level(logging.DEBUG)
+    cfg = dataclasses.replace(settings, slack_bot_token="xoxb-test", slack_app_token="",
+                              slack_signing_secret=SECRET)
+    with _slack(engine, cfg):
+        pass
+    assert "will be unused" not in caplog.text
+
+
+def test_an_unhandled_action_is_one_log_line(slack: Slack,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    resp = slack.click(block_action({"type": "button", "action_id": "not_ours", "value": "x"}))
+    assert resp.status == 404  # bolt's answer to a request no listener takes
+    slack.settle()
+    unhandled = [r for r in caplog.records if "Unhandled request" in r.getMessage()]
+    assert len(unhandled) == 1 and "\n" not in unhandled[0].getMessage(), caplog.text
+    assert "[Suggestion]" not in caplog.text and "@app.action" not in caplog.text
 
 
 def test_ack_does_not_wait_for_the_answer(slack: Slack) -> None:

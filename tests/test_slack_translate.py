@@ -17,13 +17,24 @@ BOT = "UBOT0001"
 
 def test_bot_mention_is_dropped_and_entities_decoded() -> None:
     text = f"<@{BOT}> what did LINK-J &amp; MPR sign? &lt;3"
-    assert unwrap_markup(text, BOT) == "what did LINK-J & MPR sign? <3"
+    assert unwrap_markup(text) == "what did LINK-J & MPR sign? <3"
 
 
 def test_other_people_links_and_channels_become_plain_words() -> None:
     text = (f"<@{BOT}|partnerbot>  ask <@UALICE01> about <https://link-j.org|LINK-J> "
-            "in <#C123|bio> <!here>")
-    assert unwrap_markup(text, BOT) == "ask @UALICE01 about LINK-J in #bio"
+            "in <#C123|bio> <!here> <!subteam^S0001|@bio-team> <#C999> <mailto:a@b.org>")
+    assert unwrap_markup(text) == "ask about LINK-J in bio a@b.org"
+
+
+def test_a_mention_of_another_user_is_not_part_of_the_question() -> None:
+    """bolt's own app_mention payloads mention an id other than auth.test's bot user (W...,
+    an enterprise id, or another bot): whatever the id, a mention is addressing, not words."""
+    question = "When did LINK-J sign the MOU with Kanagawa Prefecture?"
+    for text in (f"<@W111> {question}", f"<@U0LAN0Z89> {question}",
+                 f"<@U0LAN0Z89|bot> <@W111>  {question}", f"{question} <@W111>"):
+        q = event_to_question({"type": "app_mention", "user": "UALICE01", "ts": "1.2",
+                               "text": text}, BOT)
+        assert q is not None and q.text == question, text
 
 
 def test_message_event_becomes_question() -> None:

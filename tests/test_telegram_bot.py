@@ -160,6 +160,15 @@ def test_bare_mention_explains_how_to_ask(make_app: Any, api: FakeBotAPI) -> Non
     assert sent.text == html.escape(message("telegram_ask_usage", "en"))
 
 
+def test_a_private_message_of_invisible_characters_asks_for_a_question(
+        make_app: Any, api: FakeBotAPI) -> None:
+    """Private chats need no /ask: the reply says to write a question, not to use /ask."""
+    feed(make_app(), ask("\u200b\u200c\u200d\u2060\ufeff"))
+    [sent] = api.sent()
+    assert sent.text == html.escape(message("telegram_private_usage", "en"))
+    assert "/ask" not in sent.text
+
+
 def test_forum_topic_reply_goes_to_the_same_topic(make_app: Any, api: FakeBotAPI) -> None:
     feed(make_app(), ask(f"/ask {EN_QUESTION}", thread_id=77, message_id=12, **GROUP))
     [sent] = api.sent()

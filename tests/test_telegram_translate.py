@@ -112,3 +112,41 @@ def test_reply_target_keeps_forum_topic_only() -> None:
 )
 def test_ui_language(text: str, code: str | None, expected: str) -> None:
     assert ui_lang(text, code) == expected
+
+
+KANAGAWA = "When did LINK-J sign the MOU with Kanagawa Prefecture?"
+
+
+def entity(text: str, part: str, kind: str) -> dict[str, Any]:
+    start = len(text[: text.index(part)].encode("utf-16-le")) // 2
+    return {"type": kind, "offset": start, "length": len(part.encode("utf-16-le")) // 2}
+
+
+@pytest.mark.parametrize(("text", "kw"), [
+    (f"@someone_else {KANAGAWA}", {}),
+    (f"@{tg.BOT_USERNAME} @someone_else {KANAGAWA}", GROUP),
+    (f"/ask @someone_else {KANAGAWA}", GROUP),
+    (f"/ask@{tg.BOT_USERNAME} {KANAGAWA} @someone_else", GROUP),
+])
+def test_mentions_of_other_people_are_not_part_of_the_question(text: str,
+                                                                kw: dict[str, Any]) -> None:
+    q = to_question(msg(text, **kw), ME)
+    assert q is not None and q.text == KANAGAWA
+
+
+def test_a_bot_command_inside_the_text_is_not_part_of_the_question() -> None:
+    text = f"{KANAGAWA} /help /sources@{tg.BOT_USERNAME}"
+    data = tg.message(text)
+    data["entities"] = [entity(text, "/help", "bot_command"),
+                        entity(text, f"/sources@{tg.BOT_USERNAME}", "bot_command")]
+    q = to_question(Message.de_json(data, None), ME)
+    assert q is not None and q.text == KANAGAWA
+
+
+def test_a_text_mention_keeps_its_name() -> None:
+    """A text_mention is a name typed as words (a user without a username): plain text."""
+    text = f"Mina asks: {KANAGAWA}"
+    data = tg.message(text)
+    data["entities"] = [{**entity(text, "Mina", "text_mention"), "user": tg.user(9)}]
+    q = to_question(Message.de_json(data, None), ME)
+    assert q is not None and q.text == text

@@ -102,7 +102,7 @@ def test_an_oversized_document_is_refused_before_download(corpus_copy: Path,
         return tg.document_message(fid, "big.txt", 5 * 1024 * 1024, chat_id=ADMIN, user_id=ADMIN)
 
     api, _ = run(corpus_copy, tmp_path, [{}], prepare)
-    assert "over the 1 MB limit" in texts(api)[0] and not api.calls_to("getFile")
+    assert "5.0 MiB is over the 1 MiB limit" in texts(api)[0] and not api.calls_to("getFile")
 
 
 def test_remove_needs_a_confirmation(corpus_copy: Path, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from partnerbot.adapters.common.chat import (
     ui_lang,
 )
 from partnerbot.adapters.common.reindex import ReindexJob
+from partnerbot.adapters.slack.log_noise import quiet_bolt
 from partnerbot.adapters.slack.pages import SlackPartnerPages
 from partnerbot.adapters.slack.quote_translate import translate_quote
 from partnerbot.adapters.slack.reindex import PROGRESS_INTERVAL, SlackProgress
@@ -311,6 +312,7 @@ def build_app(engine: Engine, settings: Settings, client: WebClient | None = Non
     if not socket_mode:
         settings.require("slack_signing_secret")
     with_retries(client)
+    quiet_bolt(log)  # its start-up and unhandled-request warnings, as one line or none
     app = App(client=client, signing_secret=settings.slack_signing_secret,
               request_verification_enabled=not socket_mode,
               process_before_response=False, logger=log,

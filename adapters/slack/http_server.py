@@ -5,8 +5,8 @@ has no timeouts, and answers a malformed request with a 500 and a traceback. wai
 production WSGI server (pure Python, one process, so the index is loaded once): it refuses a
 `Content-Length` over the limit with a 413 before reading the body, and closes idle
 connections. bolt's own WSGI `SlackRequestHandler` stays the application; `SlackEndpoint` adds
-what it lacks: a 413 check of its own (for any other WSGI server) and a 400, not a 500, for a
-body bolt cannot parse.
+what it lacks: a 413 check of its own (for any other WSGI server) and a 4xx, not a 500, for a
+body bolt cannot parse or a header or field bolt would trip over.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ErrorTask
+from waitress.utilities import RequestEntityTooLarge
+
+from partnerbot.adapters.slack.log_noise import quiet_waitress_queue
+from partnerbot.corpus.sizes import over_limit
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -80,7 +86,47 @@ class SlackEndpoint(SlackRequestHandler):
             log.warning("Slack HTTP: malformed request body (%s), answered 400",
                         type(exc).__name__)
             return BoltResponse(status=400, body="malformed request body")
+        refusal = refuse_shape(bolt_request)
+        if refusal is not None:
+            log.warning("Slack HTTP: %s, answered %d", refusal.body, refusal.status)
+            return refusal
         return self.app.dispatch(bolt_request)
+
+
+def refuse_shape(request: BoltRequest) -> BoltResponse | None:
+    """What bolt's middleware would trip over with a 500 and a traceback, answered 4xx first.
+
+    bolt's signature check calls `int()` on the timestamp header (a `ValueError` for `abc`),
+    and its event routing calls `.get` on the body's `event` (an `AttributeError` for a
+    string); the body itself was parsed while building `request`, so these are the only
+    shapes left to check. A timestamp that is not a number cannot be signed: 401, as bolt
+    answers a bad signature."""
+    stamp = request.headers.get("x-slack-request-timestamp", [""])[0]
+    if stamp and not stamp.isdigit():
+        return BoltResponse(status=401, body="request timestamp is not a number")
+    body = request.body
+    if "event" in body and not isinstance(body["event"], dict):
+        return BoltResponse(status=400, body="malformed request body (event is not an object)")
+    return None
+
+
+class _SizedErrorTask(ErrorTask):
+    """waitress's error answer, but a 413 says the size in the unit and with the limit that
+    Slack's `Limits` is configured with ("body 8.0 MiB is over the 1 MiB limit"), not
+    waitress's "exceeds max_body of 1048577" (it is set one byte over the limit, so that
+    `SlackEndpoint` answers a body of exactly the limit itself)."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        if isinstance(error, RequestEntityTooLarge):
+            limit = self.channel.server.adj.max_request_body_size - 1
+            size = self.request.content_length or None
+            self.request.error = RequestEntityTooLarge(f"body {over_limit(size, limit)}")
+        super().execute()
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _SizedErrorTask
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -96,11 +142,13 @@ class SlackHTTPServer:
     def __init__(self, wsgi_app: Any, host: str, port: int, limits: Limits) -> None:
         self._map: dict[int, Any] = {}
         self._limits = limits
+        quiet_waitress_queue()
         self._server = create_server(
             wsgi_app, map=self._map, sockets=[_listen(host, port)], threads=limits.threads,
             max_request_body_size=limits.max_body + 1, channel_timeout=limits.idle_timeout,
             cleanup_interval=min(30, limits.idle_timeout), connection_limit=limits.connections,
             asyncore_use_poll=True, ident="partnerbot")
+        self._server.channel_class = _Channel
         self._stop = threading.Event()
         self._serving = threading.Event()
         self._stopped = threading.Event()

@@ -1,8 +1,8 @@
 """Slack payloads in, `Question`s out: pure functions, no I/O.
 
 Slack delivers message text in its own markup (`<@U123>`, `<#C1|general>`, `<https://x|x>`,
-`&amp;`). The engine should see what the person typed, so the markup is unwrapped here, once,
-and the bot's own mention is dropped: it is how the question was addressed, not part of it.
+`&amp;`). The engine should see what the person asked, so the markup is unwrapped here, once,
+and mentions are dropped: they say who the message is addressed to, not what it asks.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ _ANSWERABLE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL_REF = re.compile(r"<#[A-Z0-9]+\|([^>]*)>|<#[A-Z0-9]+>")
 _SPECIAL = re.compile(r"<!(?:subteam\^[A-Z0-9]+|[a-z]+)(?:\|([^>]*))?>")
+_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _SPACES = re.compile(r"[ \t]+")
 
@@ -43,18 +44,18 @@ class Command:
     question: Question | None = None
 
 
-def unwrap_markup(text: str, bot_user_id: str | None = None) -> str:
-    """Slack markup to plain words: mentions of the bot vanish, other people keep their id
-    (the engine has no use for it, but dropping it would change the sentence), links become
-    their label, broadcast mentions vanish, and HTML entities are decoded last."""
-
-    def user(m: re.Match[str]) -> str:
-        return "" if m.group(1) == bot_user_id else "@" + m.group(1)
-
-    text = _USER_MENTION.sub(user, text)
-    text = _CHANNEL_REF.sub(lambda m: "#" + (m.group(1) or "channel"), text)
-    text = _SPECIAL.sub(lambda m: m.group(1) or "", text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+def unwrap_markup(text: str) -> str:
+    """Slack markup to plain words. Mentions of people, groups and broadcasts vanish: they
+    address the message, they are not the question (a question naming `@W111` is a question
+    about nobody the releases know, hence an abstention), and which id is the bot's is not
+    even reliable (bolt's own app_mention payloads mention other ids than auth.test's).
+    Channel references become their name, links their label (or address), dates their
+    fallback text, and HTML entities are decoded last."""
+    text = _USER_MENTION.sub("", text)
+    text = _CHANNEL_REF.sub(lambda m: m.group(1) or "", text)
+    text = _DATE.sub(lambda m: m.group(1), text)
+    text = _SPECIAL.sub("", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
@@ -89,7 +90,7 @@ def event_to_question(event: Mapping[str, Any], bot_user_id: str | None) -> Ques
     answer (a bot wrote it, it is housekeeping, or only the mention was left)."""
     if not is_answerable(event, bot_user_id):
         return None
-    text = clean_question(unwrap_markup(str(event.get("text") or ""), bot_user_id))
+    text = clean_question(unwrap_markup(str(event.get("text") or "")))
     if not text:
         return None
     return Question(text=text, user_id=str(event["user"]), platform=PLATFORM)

@@ -29,6 +29,7 @@ from partnerbot.adapters.stores.subscriptions import open_subscriptions
 from partnerbot.bot.ops.admin import Admin
 from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
+from partnerbot.corpus.sizes import over_limit
 
 log = logging.getLogger("partnerbot.slack.uploads")
 
@@ -61,7 +62,7 @@ def download(url: str, token: str, limit: int, hosts: frozenset[str],
     with opener.open(request, timeout=timeout) as response:
         data: bytes = response.read(limit + 1)
     if len(data) > limit:
-        raise OSError(f"over the {limit / 1e6:.0f} MB limit")
+        raise OSError(over_limit(None, limit))
     return data
 
 
@@ -123,7 +124,7 @@ class SlackUploads:
             raise OSError("files.info failed (is the files:read scope granted?)")
         file: dict[str, Any] = info.get("file") or {}
         if int(file.get("size") or 0) > self.max_bytes:
-            raise OSError(f"over the {self.max_bytes / 1e6:.0f} MB limit")
+            raise OSError(over_limit(int(file.get("size") or 0), self.max_bytes))
         url = str(file.get("url_private_download") or file.get("url_private") or "")
         hosts = self.hosts | {urlparse(client.base_url).netloc}  # the Web API host in use
         return str(file.get("name") or "upload"), download(url, str(client.token), self.max_bytes,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -120,8 +120,10 @@ class UserHandlers:
         target = reply_target(msg)
         lang = user_lang(update, text)
         question = to_question(msg, identity(context))
-        if question is None:  # addressed but empty: "@bot" or a bare "/ask"
-            await send_html(context.bot, target, esc(message("telegram_ask_usage", lang)))
+        if question is None:  # addressed but empty: "@bot", a bare "/ask", invisible marks
+            usage = ("telegram_private_usage" if msg.chat.type == ChatType.PRIVATE
+                     else "telegram_ask_usage")
+            await send_html(context.bot, target, esc(message(usage, lang)))
             return
         previous = _replied_answer(msg, identity(context))
         if previous is not None:  # a reply to one of our answers: a follow-up in that chain

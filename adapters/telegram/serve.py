@@ -1,8 +1,9 @@
 """`partnerbot serve telegram [--webhook URL]`: run the bot until interrupted.
 
-PTB's webhook server answers a body that is not JSON with a 500 (its handler lets the
-`JSONDecodeError` escape) and offers no hook for its request handler, so `StrictWebhookApp`
-stands in for its tornado application and answers 400 to anything that is not an Update.
+PTB's webhook server reads any body whole before checking the secret, answers a body that
+is not JSON with a 500 (its handler lets the `JSONDecodeError` escape), and offers no hook for
+its request handler, so `StrictWebhookApp` stands in for its tornado application: 403 on the
+headers, 413 over the cap, 400 to anything that is not an Update.
 """
 
 from __future__ import annotations
@@ -20,26 +21,57 @@ from telegram.error import InvalidToken
 from telegram.ext import Application
 from telegram.ext import _updater as ptb_updater
 from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
+from tornado.http1connection import HTTP1Connection
 
 from partnerbot.adapters.health import Readiness, Unobserved
 from partnerbot.adapters.stores.factory import check_redis
 from partnerbot.adapters.telegram.app import ALLOWED_UPDATES, build_application
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.settings import Settings, SettingsError
+from partnerbot.corpus.sizes import over_limit
 
 log = logging.getLogger("partnerbot.telegram")
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 
 
-class StrictTelegramHandler(TelegramHandler):
-    """PTB's webhook handler, answering 400 (not 500) to a body that is not an Update.
+MAX_UPDATE_BYTES = 1 << 20  # an Update is a few KB; 1 MiB, as on Slack's side
 
-    The content type and the secret token are checked first, as PTB does (403), so a caller
-    without the secret learns nothing about what the body should be."""
+
+@tornado.web.stream_request_body
+class StrictTelegramHandler(TelegramHandler):
+    """PTB's webhook handler, refusing before the body is read and answering 400 (not 500)
+    to a body that is not an Update.
+
+    PTB's handler gets the body only once tornado has read all of it (up to 100 MB), so a
+    caller without the secret could make the process buffer as much as it sends. Streamed,
+    the content type and the secret token are checked on the headers (403, as PTB does, so
+    a caller without the secret learns nothing about the body), then the declared and the
+    received length against `MAX_UPDATE_BYTES` (413); only then is the body kept."""
+
+    def initialize(self, bot: Any, update_queue: asyncio.Queue[object],
+                   secret_token: str) -> None:
+        super().initialize(bot, update_queue, secret_token)
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def prepare(self) -> None:
+        self._validate_post()
+        length = self.request.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_UPDATE_BYTES:
+            raise tornado.web.HTTPError(413, reason=f"Body {over_limit(None, MAX_UPDATE_BYTES)}")
+        connection = self.request.connection
+        if isinstance(connection, HTTP1Connection):  # chunked bodies too
+            connection.set_max_body_size(MAX_UPDATE_BYTES)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > MAX_UPDATE_BYTES:
+            raise tornado.web.HTTPError(413, reason=f"Body {over_limit(None, MAX_UPDATE_BYTES)}")
+        self._chunks.append(chunk)
 
     async def post(self) -> None:
-        self._validate_post()
+        self.request.body = b"".join(self._chunks)
         try:
             data = json.loads(self.request.body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):

@@ -82,12 +82,14 @@ def addressed_text(message: Message, bot: BotIdentity) -> str | None:
     text = message.text
     if not text:
         return None
+    markup = _markup_spans(message)
     command = _split_command(text)
     if command is not None:
-        name, target, rest = command
+        name, target, _ = command
         if name != "ask" or (target is not None and target.lower() != bot.username.lower()):
             return None  # other commands have their own handlers; /ask@other_bot is not ours
-        return clean_question(rest)
+        cut = _split_command(_cut_utf16(text, markup))
+        return clean_question(" ".join(cut[2].split())) if cut else ""
     mentions = [
         (entity.offset, entity.length)
         for entity in message.entities
@@ -100,7 +102,19 @@ def addressed_text(message: Message, bot: BotIdentity) -> str | None:
     )
     if not (_is_private(message) or mentions or reply_to_bot):
         return None
-    return clean_question(" ".join(_cut_utf16(text, mentions).split()))
+    return clean_question(" ".join(_cut_utf16(text, markup).split()))
+
+
+def _markup_spans(message: Message) -> list[tuple[int, int]]:
+    """Entities that address rather than ask: every @mention (the bot's or anyone's) and
+    every bot command but a leading one (parsed as the command). A `text_mention` is a name
+    typed as words and stays."""
+    return [
+        (entity.offset, entity.length)
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION
+        or (entity.type == MessageEntity.BOT_COMMAND and entity.offset > 0)
+    ]
 
 
 def to_question(message: Message, bot: BotIdentity) -> Question | None:

@@ -25,6 +25,7 @@ from partnerbot.adapters.telegram.translate import reply_target
 from partnerbot.bot.ops.admin import Admin
 from partnerbot.bot.ops.feedback import FeedbackStore
 from partnerbot.bot.settings import Settings
+from partnerbot.corpus.sizes import over_limit
 
 log = logging.getLogger("partnerbot.telegram.uploads")
 
@@ -96,8 +97,8 @@ class TelegramUploads:
         doc = msg.document
         name = doc.file_name or "upload"
         if (doc.file_size or 0) > self.max_bytes:
-            await self._say(context, msg, f"Not added: refused: over the "
-                                          f"{self.max_bytes / 1e6:.0f} MB limit")
+            await self._say(context, msg, "Not added: refused: "
+                                          + over_limit(doc.file_size, self.max_bytes))
             return
         try:
             found = await context.bot.get_file(doc.file_id)
