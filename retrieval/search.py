@@ -18,7 +18,7 @@ from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.load import LoadedIndex
 from partnerbot.retrieval.passage import Passage
 from partnerbot.retrieval.registry import partners_json
-from partnerbot.retrieval.registry.extract import extract as extract_records
+from partnerbot.retrieval.registry.parties import extract as extract_records
 from partnerbot.retrieval.registry.records import Org, Record
 from partnerbot.retrieval.registry.store import Registry
 from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever, margin_of

@@ -17,7 +17,7 @@ from typing import Any
 
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.lexicon import Lexicon
-from partnerbot.retrieval.registry.extract import extract
+from partnerbot.retrieval.registry.parties import extract
 from partnerbot.retrieval.registry.orgs import load_overrides, resolve
 from partnerbot.retrieval.registry.records import Org, PartyMention, Record, from_json, to_json
 

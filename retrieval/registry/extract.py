@@ -241,8 +241,9 @@ def _merge(a: Record, b: Record) -> Record:
                    sources=a.sources + tuple(s for s in b.sources if s not in a.sources))
 
 
-def extract(release: Release) -> list[Record]:
-    """The partnerships `release` reports (announced) or lists (mentioned)."""
+def rule_records(release: Release) -> list[Record]:
+    """The partnerships `release` reports (announced) or lists (mentioned), as the sentence
+    rules read them; `parties.extract` then decides which candidates are parties."""
     srcs = sentences(release)
     found: list[tuple[int, Record]] = []
     for i, src in enumerate(srcs):

@@ -26,7 +26,7 @@ from partnerbot.retrieval.registry.records import (
 
 # Bumped when extraction changes what it finds: records cached under another number are
 # extracted afresh instead of reused.
-REGISTRY_FORMAT = 2
+REGISTRY_FORMAT = 3  # 3: parties chosen by the fitted decision
 FILE = "registry.json"
 
 

@@ -1,0 +1,228 @@
+"""Candidate party names of one release: every organisation-like name it contains.
+
+The fitted decision (`parties.py`) chooses among them, so this module over-generates on
+purpose: bracketed aliases and translations, names ending in an organisation word in any of
+the three languages, runs of capitalised words, katakana runs, the names today's sentence
+rules put in the party slots. Mentions of one organisation (a name, its alias, its
+abbreviation) are grouped into one candidate with every sentence it occurs in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from partnerbot.corpus.language.korean import strip_particle
+from partnerbot.corpus.model import Release
+from partnerbot.retrieval.registry.names import Name, finish, leading_name, mask
+from partnerbot.retrieval.registry.records import Record, Source
+from partnerbot.retrieval.registry.vocab import (
+    EN_NOT_NAMES,
+    EN_VERBS,
+    GENERIC_JA,
+    GENERIC_KO,
+    JA_NOT_NAMES,
+    KO_ACTIVITY,
+    KO_DESCRIPTORS,
+    KO_NOT_NAMES,
+    KO_TITLES,
+    MONTHS_EN,
+    ORG_SUFFIX_JA,
+    ORG_SUFFIX_KO,
+)
+
+_CAP_RUN = re.compile(r"(?<![\w\-’'&.*+])(?:[A-Z0-9][\w\-’'&.*+]*|[a-z]+[A-Z][\w\-]*)"
+                      r"(?:\s+(?:(?:of|for|the|de|du|des|la|le|di|del|und|für|in|on|at|&|y|et|and)\s+)*"
+                      r"(?:[A-Z0-9][\w\-’'&.*+]*|[a-z]+[A-Z][\w\-]*))*")
+_KO_WORD = re.compile(r"[\w\-·&]+")
+_JA_RUN = re.compile(r"[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff\u3005\uff10-\uff5a・ー＆&\-]{2,}")
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa][\u30a0-\u30ff・ー\s]{2,}[\u30a1-\u30ff]")
+_LONG_KO_SUFFIX = tuple(s for s in ORG_SUFFIX_KO if len(s) >= 2)
+_VERBS = frozenset(EN_VERBS)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place a name occurs: the sentence index and the offset inside it."""
+
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An organisation-like name of a release with every form and place it occurs in;
+    `origins` says which generators proposed it ("rule", "mentioned", "bracket", "orgword",
+    "caps", "katakana")."""
+
+    name: str
+    forms: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    origins: frozenset[str]
+
+
+def key(name: str) -> str:
+    return re.sub(r"[\s·・\-‐.,'’\"“”]", "", name.lower())
+
+
+def _ko_org(word: str) -> bool:
+    if len(word) < 3 or word in KO_NOT_NAMES or word in KO_DESCRIPTORS or word in KO_TITLES:
+        return False
+    if word.endswith(GENERIC_KO) or any(word.endswith(a) for a in KO_ACTIVITY):
+        return False
+    return word.endswith(_LONG_KO_SUFFIX) or (len(word) >= 4 and word.endswith(ORG_SUFFIX_KO))
+
+
+def _ja_org(run: str) -> bool:
+    return len(run) >= 3 and run not in JA_NOT_NAMES and run.endswith(ORG_SUFFIX_JA) \
+        and not run.endswith(GENERIC_JA)
+
+
+def _english(sentence: str) -> list[tuple[Name, int, str]]:
+    out: list[tuple[Name, int, str]] = []
+    for m in _CAP_RUN.finditer(sentence):
+        pieces = [(m.start(), m.group(0))]
+        if " and " in m.group(0):  # "A*STAR and KHIDI": two names, unless "Foundation for A and B"
+            at = m.start()
+            for part in m.group(0).split(" and "):
+                pieces.append((at, part))
+                at += len(part) + 5
+        for at, text in pieces:
+            bracket = re.match(r"\s*[(（][^()（）]{1,60}[)）]", sentence[at + len(text):])
+            name, _ = leading_name(text + (bracket.group(0) if bracket else ""), EN_NOT_NAMES, MONTHS_EN, _VERBS)
+            if name is not None and len(name.name) >= 2 and name.name not in MONTHS_EN:
+                out.append((name, at, "caps"))
+    return out
+
+
+def _korean(sentence: str) -> list[tuple[Name, int, str]]:
+    masked = mask(sentence)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", masked)]
+    out: list[tuple[Name, int, str]] = []
+    for i, (s, e) in enumerate(words):
+        word = strip_particle(re.sub(r"[^\w\-·&]+$", "", masked[s:e]))
+        core = re.sub(r"^\W+", "", word)
+        if not _ko_org(core):
+            continue
+        start = s + (len(word) - len(core))
+        raw_end = start + len(core)
+        if sentence.startswith(("(", "（"), raw_end):
+            close = masked.find(")", raw_end) if sentence[raw_end] == "(" else masked.find("）", raw_end)
+            raw_end = close + 1 if close > 0 else raw_end
+        first = finish(sentence[start:raw_end])
+        if first:
+            out.append((first, start, "orgword"))
+        if i > 0:  # "질병관리청 국립보건연구원", "K-바이오 랩허브사업추진단": a name word before it
+            ps, pe = words[i - 1]
+            prev = masked[ps:pe]
+            if re.fullmatch(r"[\w\-·&]+", prev) and strip_particle(prev) == prev and not re.search(r"\d", prev) \
+                    and prev not in KO_DESCRIPTORS and prev not in KO_NOT_NAMES and prev not in KO_TITLES:
+                longer = finish(sentence[ps:raw_end])
+                if longer:
+                    out.append((longer, ps, "orgword"))
+    return out
+
+
+def _japanese(sentence: str) -> list[tuple[Name, int, str]]:
+    masked = mask(sentence, openers="(（")
+    out: list[tuple[Name, int, str]] = []
+    for m in _JA_RUN.finditer(masked):
+        run = m.group(0)
+        if re.fullmatch(r"[A-Za-z0-9\-&\s]+", run):
+            continue  # Latin names come from the capitalised runs
+        end = m.end()
+        if sentence.startswith(("(", "（"), end):
+            close = masked.find(")" if sentence[end] == "(" else "）", end)
+            end = close + 1 if close > 0 else end
+        if _ja_org(run):
+            n = finish(sentence[m.start():end])
+            if n:
+                out.append((n, m.start(), "orgword"))
+    for m in _KATAKANA_RUN.finditer(masked):
+        n = finish(m.group(0))
+        if n and len(n.name.replace("・", "")) >= 4 and not n.name.endswith(GENERIC_JA):
+            out.append((n, m.start(), "katakana"))
+    return out
+
+
+def _brackets(sentence: str) -> list[tuple[Name, int, str]]:
+    """Aliases a bracket gives after a name: "(KHIDI)", "(이하 KBIOHealth)", "（KRP）"."""
+    out: list[tuple[Name, int, str]] = []
+    for m in re.finditer(r"[(（]\s*(?:이하\s*|以下[、,]?\s*|hereinafter(?: referred to as)?\s*)?[\"'“‘「]?"
+                         r"([A-Za-z][A-Za-z0-9\-&*+.]{1,15}|[\u30a0-\u30ff\uac00-\ud7a3A-Za-z][^()（）\"”」]{1,30}?)"
+                         r"[\"'”’」]?\s*[)）]", sentence):
+        alias = m.group(1).strip()
+        if re.search(r"\d{2}|[:：,，]|\s\w+\s\w+\s", alias):
+            continue
+        out.append((Name(alias), m.start(1), "bracket"))
+    return out
+
+
+def in_sentence(sentence: str, lang: str) -> list[tuple[Name, int, str]]:
+    """Organisation-like names in one sentence with their offsets and generator."""
+    found = _brackets(sentence) + _english(sentence)
+    if lang == "ko":
+        found += _korean(sentence)
+    elif lang == "ja":
+        found += _japanese(sentence)
+    return found
+
+
+def _same(a: set[str], b: set[str]) -> bool:
+    """Two groups of keys name one organisation: a shared key, or one containing the other
+    with at least half its length (not "korea" inside "koreahealthindustry…")."""
+    if a & b:
+        return True
+    for x in a:
+        for y in b:
+            short, long_ = sorted((x, y), key=len)
+            if len(short) >= 4 and short in long_ and len(short) >= 0.5 * len(long_):
+                return True
+    return False
+
+
+def candidates(release: Release, sentences: list[Source], langs: list[str],
+               rule_records: list[Record]) -> list[Candidate]:
+    """Every candidate party of `release`, grouped by organisation, in order of first mention."""
+    raw: list[tuple[Name, Mention, str]] = []
+    for i, (src, lang) in enumerate(zip(sentences, langs, strict=True)):
+        for n, at, origin in in_sentence(src.sentence, lang):
+            raw.append((n, Mention(i, at, at + len(n.name)), origin))
+    by_text = {src.sentence: i for i, src in enumerate(sentences)}
+    for r in rule_records:
+        for p in r.parties:
+            i = by_text.get(p.source.sentence, 0) if p.source else 0
+            at = max(sentences[i].sentence.find(p.name), 0)
+            raw.append((Name(p.name, list(p.forms)), Mention(i, at, at + len(p.name)),
+                        "mentioned" if r.mentioned else "rule"))
+    groups: list[tuple[set[str], list[tuple[Name, Mention, str]]]] = []
+    for n, mention, origin in raw:
+        keys = {k for k in (key(f) for f in (n.name, *n.forms)) if len(k) >= 2}
+        if not keys:
+            continue
+        hit = [g for g in groups if _same(keys, g[0])]
+        if hit:
+            target = hit[0]
+            for other in hit[1:]:  # a name joining two groups joins them
+                target[0].update(other[0])
+                target[1].extend(other[1])
+                groups.remove(other)
+            target[0].update(keys)
+            target[1].append((n, mention, origin))
+        else:
+            groups.append((keys, [(n, mention, origin)]))
+    out = []
+    for _, items in groups:
+        origins = frozenset(o for _, _, o in items)
+        names = [n for n, _, o in items if o == "rule"] or [n for n, _, o in items if o != "bracket"] \
+            or [n for n, _, _ in items]
+        counts: dict[str, int] = {}
+        for n in names:
+            counts[n.name] = counts.get(n.name, 0) + 1
+        name = max(counts, key=lambda x: (counts[x], len(x)))
+        forms = tuple(dict.fromkeys(f for n, _, _ in items for f in (n.name, *n.forms) if f != name))
+        mentions = tuple(sorted({m for _, m, _ in items}, key=lambda m: (m.sentence, m.start)))
+        out.append(Candidate(name, forms, mentions, origins))
+    out.sort(key=lambda c: (c.mentions[0].sentence, c.mentions[0].start))
+    return out
