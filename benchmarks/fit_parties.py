@@ -8,8 +8,8 @@ Reads every release of the given corpora whose manifest has `parties`, labels ea
 `../shared/eval/scoring/parties_score.py` matches them), and fits a logistic regression
 (scikit-learn). Releases about one partnership (`pair_of`, `same_partnership_as`,
 `translation_of`) share a fold. The regularisation C and the threshold are chosen on the
-out-of-fold predictions (mean of party recall and precision per release, as the scorer
-averages them); `--write` stores the model fitted on all releases in
+out-of-fold predictions (the harmonic mean of party recall and precision, each averaged
+per release as the scorer averages them); `--write` stores the model fitted on all releases in
 `retrieval/data/party_weights.json` with its out-of-fold and in-sample figures per language.
 `--ablation` prints the table of BENCHMARKS.md: today's rules, the fitted decision, and the
 fitted decision without each feature group.
@@ -117,7 +117,8 @@ def _split(probs: np.ndarray, owner: np.ndarray, n: int, threshold: float) -> li
 
 
 def _objective(s: dict[str, dict[str, float]]) -> float:
-    return (s["all"]["recall"] + s["all"]["precision"]) / 2
+    r, p = s["all"]["recall"], s["all"]["precision"]
+    return 2 * r * p / (r + p) if r + p else 0.0
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Any:

@@ -29,6 +29,7 @@ from partnerbot.retrieval.registry.vocab import (
     MONTHS_EN,
     ORG_SUFFIX_JA,
     ORG_SUFFIX_KO,
+    TITLE_RE,
 )
 
 _CAP_RUN = re.compile(r"(?<![\w\-’'&.*+])(?:[A-Z0-9][\w\-’'&.*+]*|[a-z]+[A-Z][\w\-]*)"
@@ -71,11 +72,15 @@ def _ko_org(word: str) -> bool:
         return False
     if word.endswith(GENERIC_KO) or any(word.endswith(a) for a in KO_ACTIVITY):
         return False
-    return word.endswith(_LONG_KO_SUFFIX) or (len(word) >= 4 and word.endswith(ORG_SUFFIX_KO))
+    long_suffix = next((x for x in _LONG_KO_SUFFIX if word.endswith(x)), None)
+    if long_suffix is not None:
+        return len(word) > len(long_suffix)  # "바이오" alone is a word, not a name
+    return len(word) >= 4 and word.endswith(ORG_SUFFIX_KO)
 
 
 def _ja_org(run: str) -> bool:
-    return len(run) >= 3 and run not in JA_NOT_NAMES and run.endswith(ORG_SUFFIX_JA) \
+    suffix = next((x for x in ORG_SUFFIX_JA if run.endswith(x)), None)
+    return suffix is not None and len(run) >= max(3, len(suffix) + 2) and run not in JA_NOT_NAMES \
         and not run.endswith(GENERIC_JA)
 
 
@@ -91,6 +96,11 @@ def _english(sentence: str) -> list[tuple[Name, int, str]]:
         for at, text in pieces:
             bracket = re.match(r"\s*[(（][^()（）]{1,60}[)）]", sentence[at + len(text):])
             name, _ = leading_name(text + (bracket.group(0) if bracket else ""), EN_NOT_NAMES, MONTHS_EN, _VERBS)
+            if name is not None:
+                name.name = name.name.rstrip("-–—")
+                cut = TITLE_RE.search(name.name)
+                if cut and cut.start() > 0:  # "KSEA President Byungkyu Park": the organisation before the title
+                    name = Name(name.name[:cut.start()].strip(), name.forms)
             if name is not None and len(name.name) >= 2 and name.name not in MONTHS_EN:
                 out.append((name, at, "caps"))
     return out

@@ -37,7 +37,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
                 "rank_sign", "verb_near"),
     "position": ("title", "freq", "first_pos", "rank_freq"),
     "shape": ("orgword", "acronym", "alias", "words", "chars", "single_plain", "multi_script", "allcaps"),
-    "place_person": ("contained", "modifier", "person", "publisher"),
+    "place_person": ("contained", "modifier", "place_prep", "dateline", "person", "publisher", "vocabulary"),
     "language": ("lang_en", "lang_ko", "lang_ja"),
 }
 NAMES: tuple[str, ...] = tuple(f for group in GROUPS.values() for f in group)
@@ -45,6 +45,8 @@ NAMES: tuple[str, ...] = tuple(f for group in GROUPS.values() for f in group)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9\-&*+]{1,11}")
 _WITH_EN = re.compile(r"(?:\bwith|\bbetween|\band|,|&)\s*(?:the\s+)?$", re.I)
 _WITH_CJK = re.compile(r"^\s*(?:[)）]\s*)?(?:와|과|와의|과의|및|하고|と|との|とは|及び|および|並びに|、|,)")
+_PLACE_EN = re.compile(r"\b(?:in|from|across|to|into|throughout|of)\s+(?:the\s+)?$", re.I)
+_PLACE_CJK = re.compile(r"^\s*(?:에서|에|로|으로|내|지역|で|にある|に|から|へ)")
 _SUBJECT_CJK = re.compile(r"^\s*(?:[)）]\s*)?(?:은|는|이|가|は|が|측은)")
 
 
@@ -122,6 +124,11 @@ def features(release: Release, cands: list[Candidate], sentences: list[Source],
         for m in c.mentions:
             after = sentences[m.sentence].sentence[m.end:m.end + 3]
             modifier |= bool(re.match(r"^(?:['’]s\b|-based|의\s)", after))
+        place = sum(bool(_PLACE_EN.search(sentences[m.sentence].sentence[max(0, m.start - 12):m.start]))
+                    or bool(_PLACE_CJK.match(sentences[m.sentence].sentence[m.end:m.end + 4])) for m in c.mentions)
+        first = c.mentions[0]
+        dateline = first.sentence <= 1 and first.start <= 3 and bool(
+            re.match(r"^\s*(?:,|--|—|–|-)", sentences[first.sentence].sentence[first.end:first.end + 4]))
         scripts = {script_of(f) for f in (c.name, *c.forms) if re.search(r"\w", f)}
         rows.append({
             "rule": float("rule" in c.origins),
@@ -152,6 +159,10 @@ def features(release: Release, cands: list[Candidate], sentences: list[Source],
             "allcaps": float(bool(re.fullmatch(r"[A-Z\-]{4,}", c.name)) and not c.forms),
             "contained": float(contained),
             "modifier": float(modifier),
+            "place_prep": place / len(c.mentions),
+            "dateline": float(dateline),
+            "vocabulary": float(bool(STRONG.fullmatch(c.name) or WEAK.match(c.name) or STRONG.match(c.name))
+                                and len(words) <= 4 and not c.forms),
             "person": float(_person(c, sentences)),
             "publisher": float(bool(publisher) and any(k == publisher or (len(k) >= 4 and k in publisher)
                                                        for k in ks)),
