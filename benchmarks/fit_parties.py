@@ -153,7 +153,7 @@ def fit(items: Sequence[Item], names: Sequence[str], folds: int) -> tuple[Weight
     weights = Weights({f: round(float(w), 5) for f, w in zip(names, model.coef_[0], strict=True)},
                       round(float(model.intercept_[0]), 5), float(t), {})
     insample = score(items, [[j >= t for j in (weights.probability(row) for row in it.read.rows)] for it in items])
-    report = {"C": c, "threshold": t, "folds": folds, "releases": len(items), "candidates": int(len(y)),
+    report = {"C": c, "threshold": t, "folds": folds, "releases": len(items), "candidates": len(y),
               "out_of_fold": score(items, _split(probs, owner, len(items), t)), "in_sample": insample}
     return Weights(weights.coef, weights.intercept, weights.threshold, report), report
 

@@ -20,7 +20,7 @@ from partnerbot.bot.question.cues import Period, has_cue, period_of
 from partnerbot.bot.types import Answer, Citation, Quote
 from partnerbot.retrieval.search import SearchIndex, partners_json
 
-__all__ = ["Ask", "answer_aggregate", "org_rows", "partner_rows", "partners_answer",
+__all__ = ["Ask", "answer_aggregate", "explain_rows", "org_rows", "partner_rows", "partners_answer",
            "read_question"]
 
 QUOTED_LINES = 3  # lists this short quote each partnership's sentence under the lines
@@ -96,6 +96,12 @@ def partner_rows(view: SearchIndex, name: str | None = None, since: str | None =
     dates = {rid: r.date for rid, r in view.releases.items()}
     records = view.registry.select(ids, since, until, dates)
     return partners_json(records, view.registry.orgs)
+
+
+def explain_rows(view: SearchIndex, doc_id: str) -> list[dict[str, Any]] | None:
+    """Every candidate party of release `doc_id`, taken or not, with the features that
+    decided it (`partnerbot partners --explain ID`); None for an unknown release."""
+    return view.explain_parties(doc_id)
 
 
 def org_rows(view: SearchIndex) -> list[dict[str, Any]]:

@@ -87,12 +87,8 @@ def find_orgs(text: str, view: SearchIndex) -> list[tuple[str, ...]] | None:
 
 def _same(name: str, oid: str, view: SearchIndex) -> tuple[str, ...]:
     """`oid` and the organisations written as another form of `name` the corpus gives."""
-    ids = [oid]
     core = " ".join(w for w in name.split() if not _generic(w))  # "City of Kawasaki" -> "Kawasaki"
-    for form in dict.fromkeys([*view.names.forms_of(name), *view.names.forms_of(core or name)]):
-        if form != name and not _generic(form):
-            ids.extend(o.id for o in view.registry.find(form)[:1])
-    return tuple(dict.fromkeys(ids))
+    return view.identity.orgs_like([name, core or name], oid, keep=lambda f: not _generic(f))
 
 
 def _names(text: str) -> list[str]:
@@ -117,10 +113,9 @@ def _known(name: str, view: SearchIndex) -> str | None:
     """The organisation `name` (or a form the corpus gives for it) is; "" when it is a name
     of something else the corpus knows (a place, a person); None when it is unknown."""
     registry = view.registry
-    for form in [name, *view.names.forms_of(name)]:
-        orgs = registry.find(form)
-        if orgs:
-            return orgs[0].id
+    found = view.identity.org_of(name)
+    if found:
+        return found
     words = name.casefold().split()
     for org in registry.orgs:  # a short form: "Kestrel" for "Kestrel Genomics"
         if any(f.casefold().split()[:len(words)] == words and not _generic(f.split()[0])

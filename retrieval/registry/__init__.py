@@ -17,8 +17,8 @@ from typing import Any
 
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.lexicon import Lexicon
-from partnerbot.retrieval.registry.parties import extract
 from partnerbot.retrieval.registry.orgs import load_overrides, resolve
+from partnerbot.retrieval.registry.parties import extract
 from partnerbot.retrieval.registry.records import Org, PartyMention, Record, from_json, to_json
 
 __all__ = ["Org", "PartyMention", "Record", "build", "extract", "from_json", "partners_json",

@@ -29,6 +29,7 @@ from partnerbot.retrieval.registry.vocab import (
     MONTHS_EN,
     ORG_SUFFIX_JA,
     ORG_SUFFIX_KO,
+    ORG_WORDS_EN,
     TITLE_RE,
 )
 
@@ -127,7 +128,7 @@ def _korean(sentence: str) -> list[tuple[Name, int, str]]:
             ps, pe = words[i - 1]
             prev = masked[ps:pe]
             if re.fullmatch(r"[\w\-·&]+", prev) and strip_particle(prev) == prev and not re.search(r"\d", prev) \
-                    and prev not in KO_DESCRIPTORS and prev not in KO_NOT_NAMES and prev not in KO_TITLES:
+                    and (_ko_org(prev) or re.search(r"[A-Za-z]", prev)) and prev not in KO_DESCRIPTORS:
                 longer = finish(sentence[ps:raw_end])
                 if longer:
                     out.append((longer, ps, "orgword"))
@@ -160,7 +161,7 @@ def _brackets(sentence: str) -> list[tuple[Name, int, str]]:
     """Aliases a bracket gives after a name: "(KHIDI)", "(이하 KBIOHealth)", "（KRP）"."""
     out: list[tuple[Name, int, str]] = []
     for m in re.finditer(r"[(（]\s*(?:이하\s*|以下[、,]?\s*|hereinafter(?: referred to as)?\s*)?[\"'“‘「]?"
-                         r"([A-Za-z][A-Za-z0-9\-&*+.]{1,15}|[\u30a0-\u30ff\uac00-\ud7a3A-Za-z][^()（）\"”」]{1,30}?)"
+                         r"([A-Za-z][A-Za-z0-9\-&*+.]{1,15}|[\u30a1-\u30faA-Za-z][^()（）\"”」]{1,30}?)"
                          r"[\"'”’」]?\s*[)）]", sentence):
         alias = m.group(1).strip()
         if re.search(r"\d{2}|[:：,，]|\s\w+\s\w+\s", alias):
@@ -190,6 +191,16 @@ def _same(a: set[str], b: set[str]) -> bool:
             if len(short) >= 4 and short in long_ and len(short) >= 0.5 * len(long_):
                 return True
     return False
+
+
+def _clean(form: str) -> str | None:
+    """A form fit to identify the organisation across releases, or None: not a bare type word
+    ("Inc"), not a title with a person ("General Manager of X"), not two names ("A and B")."""
+    form = re.sub(r"(?<=[A-Za-z0-9)])(?:은|는|이|가|와|과|의|을|를|에|로|と|は|が|の)$", "", form.strip())
+    if len(key(form)) < 2 or ORG_WORDS_EN.fullmatch(form) or TITLE_RE.search(form) \
+            or re.search(r"\s(?:and|&)\s|^(?:About|The)\s", form):
+        return None
+    return form
 
 
 def candidates(release: Release, sentences: list[Source], langs: list[str],
@@ -231,7 +242,8 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
         for n in names:
             counts[n.name] = counts.get(n.name, 0) + 1
         name = max(counts, key=lambda x: (counts[x], len(x)))
-        forms = tuple(dict.fromkeys(f for n, _, _ in items for f in (n.name, *n.forms) if f != name))
+        forms = tuple(dict.fromkeys(f for f in (_clean(x) for n, _, _ in items for x in (n.name, *n.forms))
+                                    if f and f != name))
         mentions = tuple(sorted({m for _, m, _ in items}, key=lambda m: (m.sentence, m.start)))
         out.append(Candidate(name, forms, mentions, origins))
     out.sort(key=lambda c: (c.mentions[0].sentence, c.mentions[0].start))

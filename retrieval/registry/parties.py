@@ -128,6 +128,18 @@ def decide(release: Release, weights: Weights | None = None, done: Read | None =
     return Decision(_records(release, r, [j for j in judged if j.taken]), judged)
 
 
+def explain(release: Release, weights: Weights | None = None) -> list[dict[str, object]]:
+    """Why each candidate of `release` was or was not taken: its probability against the
+    threshold and the features that moved it most (`partnerbot partners --explain ID`)."""
+    w = weights or default_weights()
+    return [{"name": j.candidate.name, "forms": list(j.candidate.forms), "taken": j.taken,
+             "probability": round(j.probability, 3), "threshold": w.threshold,
+             "origins": sorted(j.candidate.origins),
+             "because": [{"feature": f, "value": round(j.row[f], 3), "weight": round(c, 3)}
+                         for f, c in w.contributions(j.row)[:5]]}
+            for j in sorted(decide(release, w).candidates, key=lambda j: -j.probability)]
+
+
 def extract(release: Release) -> list[Record]:
     """The partnerships `release` reports (announced) or lists (mentioned)."""
     return decide(release).records
