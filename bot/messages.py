@@ -122,6 +122,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "registry_yes": {"en": "Yes. The releases report {n} partnership(s) with {org}{period}:",
                      "ko": "네. 보도자료에 {period}{org}와(과)의 협력이 {n}건 있습니다:",
                      "ja": "はい。リリースには{period}{org}との提携が{n}件あります:"},
+    "registry_stated": {"en": "The releases state {total} partnerships of {org} [{n}]:",
+                        "ko": "보도자료에 따르면 {org}의 협력은 {total}건입니다 [{n}]:",
+                        "ja": "リリースによると{org}の提携は{total}件です [{n}]:"},
+    "registry_stated_differs": {"en": "The registry below lists {n} of them; not every partnership is described "
+                                      "in the releases I have.",
+                                "ko": "아래 목록은 그중 {n}건입니다. 모든 협력이 보유한 보도자료에 나오지는 않습니다.",
+                                "ja": "下の一覧はそのうち{n}件です。すべての提携が手元のリリースに記載されているわけではありません。"},
     "registry_in": {"en": " signed in {year}", "ko": "{year}년에 체결된 ",
                     "ja": "{year}年に締結された"},
     "registry_since": {"en": " signed since {year}", "ko": "{year}년 이후 체결된 ",

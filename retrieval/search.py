@@ -21,12 +21,12 @@ from partnerbot.retrieval.passage import Passage
 from partnerbot.retrieval.registry import partners_json
 from partnerbot.retrieval.registry.parties import explain as explain_parties
 from partnerbot.retrieval.registry.parties import extract as extract_records
-from partnerbot.retrieval.registry.records import Org, Record
+from partnerbot.retrieval.registry.records import Org, PartyMention, Record
 from partnerbot.retrieval.registry.store import Registry
 from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever, margin_of
 from partnerbot.retrieval.tokenize import token_set, tokenize
 
-__all__ = ["Hit", "NameForms", "Org", "OrgIdentity", "Passage", "QueryVectors", "Record", "Registry",
+__all__ = ["Hit", "NameForms", "Org", "OrgIdentity", "PartyMention", "Passage", "QueryVectors", "Record", "Registry",
            "SearchIndex", "TermStats", "extract_records", "partners_json", "tokenize"]
 
 

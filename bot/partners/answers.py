@@ -18,7 +18,7 @@ from partnerbot.bot.messages import message
 from partnerbot.bot.partners.lines import Line, find_orgs, lines_of, org_label, period_label
 from partnerbot.bot.question.cues import Period, has_cue, period_of
 from partnerbot.bot.types import Answer, Citation, Quote
-from partnerbot.retrieval.search import SearchIndex, partners_json
+from partnerbot.retrieval.search import Record, SearchIndex, partners_json
 
 __all__ = ["Ask", "answer_aggregate", "explain_rows", "org_rows", "partner_rows", "partners_answer",
            "read_question"]
@@ -128,9 +128,31 @@ def _answer(ask: Ask, lang: str, view: SearchIndex, always: bool = False) -> Ans
                             if line.source and len(lines) <= QUOTED_LINES)
     quotes = tuple(Quote(n=numbers[rid], text=text, doc_id=rid, start=a, end=b)
                    for rid, text, a, b in (src for src in sources if src))
+    stated = _stated(records, view) if ask.frame == "count" and ask.org_ids and not ask.period else None
+    if stated is not None:  # the release's own figure leads; the registry's list follows
+        rid, total, quote = stated
+        if rid not in numbers:
+            numbers[rid] = len(numbers) + 1
+            citations = (*citations, citation(numbers[rid], view.releases[rid]))
+        head = [message("registry_stated", lang, total=total, org=subject, n=numbers[rid])]
+        if total != len(lines):
+            head.append(message("registry_stated_differs", lang, n=len(lines)))
+        lead = "\n".join([*head, lead])
+        quotes = (Quote(numbers[rid], quote[0], rid, quote[1], quote[2]), *quotes)
     return Answer(kind="answer", text="\n".join([lead, *(line.text for line in lines)]),
                   lang=lang, quotes=quotes, citations=citations, retrieved=tuple(numbers),
                   sources_heading=message("sources", lang), rows=tuple(_rows(lines)))
+
+
+def _stated(records: list[Record], view: SearchIndex) -> tuple[str, int, tuple[str, int, int]] | None:
+    """The total of partnerships the latest release among `records` states ("the 16th
+    cooperation partner"): (release id, figure, (sentence, start, end)), or None."""
+    stated = [r for r in records if r.extra.get("total") and not r.mentioned]
+    if not stated:
+        return None
+    r = max(stated, key=lambda r: (view.releases[r.release].date or "", int(r.extra["total"])))
+    return r.release, int(r.extra["total"]), (r.extra["total_sentence"], int(r.extra.get("total_start") or 0),
+                                              int(r.extra.get("total_end") or 0))
 
 
 def _lead(ask: Ask, lang: str, subject: str, period: str, n: int) -> str:

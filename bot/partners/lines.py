@@ -16,7 +16,7 @@ from partnerbot.bot.messages import message
 from partnerbot.bot.question.cues import Period
 from partnerbot.bot.question.terms import general_terms, name_like, org_words
 from partnerbot.corpus.language.korean import strip_particle
-from partnerbot.retrieval.search import NameForms, Org, Record, SearchIndex
+from partnerbot.retrieval.search import NameForms, Org, PartyMention, Record, SearchIndex
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KANA_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -200,6 +200,7 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         dated = [k for k in groups if k[:2] == (orgs, kind) and k[2]]
         if not year and len(dated) == 1:  # the same partnership, one release without a date
             groups[dated[0]].extend(groups.pop((orgs, kind, year)))
+    _absorb_listed(groups, subject)
     numbers: dict[str, int] = {}
     lines: list[Line] = []
     ordered = sorted(groups.values(), key=lambda g: (
@@ -217,6 +218,29 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         lines.append(Line(f"• {names} — {kind}, {date}{note} {marks}", when, tuple(rel),
                           _source(group, lang, view)))
     return lines, numbers
+
+
+def _covers(party: PartyMention, record: Record) -> bool:
+    """`record` names the organisation of `party`: the same organisation, or a name the
+    party's name begins ("Yokohama" in "Yokohama City" of the same subject's partnerships)."""
+    if party.org and party.org in {p.org for p in record.parties}:
+        return True
+    words = party.name.casefold().split()
+    return any(p.name.casefold().split()[:len(words)] == words for p in record.parties)
+
+
+def _absorb_listed(groups: dict[tuple[frozenset[str], str, str], list[Record]], subject: Sequence[str]) -> None:
+    """A dateless list of earlier partners ("LINK-J · Kawasaki · Yokohama (mentioned)") whose
+    every partner has a partnership of its own among the lines is not another partnership:
+    its release becomes one more source of each of those lines."""
+    for k in [k for k, g in groups.items() if not k[2] and all(r.mentioned for r in g)]:
+        others = [(o, g) for o, g in groups.items() if o != k]
+        partners = [p for p in groups[k][0].parties if p.org not in subject]
+        homes = [[g for _, g in others if any(_covers(p, r) for r in g)] for p in partners]
+        if partners and all(homes):
+            listed = groups.pop(k)
+            for home in homes:
+                home[0].extend(listed)
 
 
 def _source(group: Sequence[Record], lang: str, view: SearchIndex) -> tuple[str, str, int, int] | None:

@@ -89,8 +89,8 @@ def _english(sentence: str) -> list[tuple[Name, int, str]]:
     out: list[tuple[Name, int, str]] = []
     for m in _CAP_RUN.finditer(sentence):
         pieces = [(m.start(), m.group(0))]
-        if " and " in m.group(0):  # "A*STAR and KHIDI": two names, unless "Foundation for A and B"
-            at = m.start()
+        if " and " in m.group(0):  # "A*STAR and KHIDI": two names
+            at, pieces = m.start(), []
             for part in m.group(0).split(" and "):
                 pieces.append((at, part))
                 at += len(part) + 5
@@ -114,6 +114,13 @@ def _korean(sentence: str) -> list[tuple[Name, int, str]]:
     for i, (s, e) in enumerate(words):
         word = strip_particle(re.sub(r"[^\w\-·&]+$", "", masked[s:e]))
         core = re.sub(r"^\W+", "", word)
+        if "·" in core:  # "가온진흥원·다솜대병원": two bodies joined by a middle dot
+            at = s + (len(word) - len(core))
+            for part in core.split("·"):
+                if _ko_org(part):
+                    out.append((Name(part), at, "orgword"))
+                at += len(part) + 1
+            continue
         if not _ko_org(core):
             continue
         start = s + (len(word) - len(core))
@@ -219,7 +226,9 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
                         "mentioned" if r.mentioned else "rule"))
     groups: list[tuple[set[str], list[tuple[Name, Mention, str]]]] = []
     for n, mention, origin in raw:
-        keys = {k for k in (key(f) for f in (n.name, *n.forms)) if len(k) >= 2}
+        if origin not in ("rule", "mentioned") and _clean(n.name) != n.name:
+            continue  # "A and B", "General Manager of X", "Inc": not one organisation's name
+        keys = {k for k in (key(f) for f in (n.name, *n.forms) if _clean(f)) if len(k) >= 2}
         if not keys:
             continue
         hit = [g for g in groups if _same(keys, g[0])]
@@ -242,7 +251,11 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
         for n in names:
             counts[n.name] = counts.get(n.name, 0) + 1
         name = max(counts, key=lambda x: (counts[x], len(x)))
-        forms = tuple(dict.fromkeys(f for f in (_clean(x) for n, _, _ in items for x in (n.name, *n.forms))
+        # a name the rules read keeps the forms the rules and brackets gave it: those join
+        # organisations across releases, so guesses of the other generators stay out
+        trusted = [n for n, _, o in items if o in ("rule", "mentioned", "bracket")] \
+            if origins & {"rule", "mentioned"} else [n for n, _, _ in items]
+        forms = tuple(dict.fromkeys(f for f in (_clean(x) for n in trusted for x in (n.name, *n.forms))
                                     if f and f != name))
         mentions = tuple(sorted({m for _, m, _ in items}, key=lambda m: (m.sentence, m.start)))
         out.append(Candidate(name, forms, mentions, origins))

@@ -24,6 +24,7 @@ from partnerbot.retrieval.registry.candidates import Candidate, candidates, key
 from partnerbot.retrieval.registry.extract import _script, is_signing, rule_records, sentences
 from partnerbot.retrieval.registry.features import NAMES, SentenceFacts, features, sentence_facts
 from partnerbot.retrieval.registry.records import PartyMention, Record, Source
+from partnerbot.retrieval.registry.totals import stated_total
 from partnerbot.retrieval.registry.vocab import kind_of
 from partnerbot.retrieval.registry.when import signed_date
 
@@ -184,6 +185,12 @@ def _records(release: Release, r: Read, taken: list[Judged]) -> list[Record]:
             announced.append(Record(release.id, tuple(_mention(taken[k], r) for k in rest),
                                     kind=kind_of(src.sentence), signed=signed, sources=(src,),
                                     signed_source=src if signed else None))
+    total = stated_total(r.sentences)
+    if total is not None and announced:  # the publisher's count, as the release states it
+        src = total.source
+        announced[0] = replace(announced[0], extra={
+            **announced[0].extra, "total": str(total.figure), "total_sentence": src.sentence,
+            "total_start": str(src.start or 0), "total_end": str(src.end or 0)})
     return announced + mentioned
 
 
