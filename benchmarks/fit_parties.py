@@ -67,7 +67,8 @@ def _groups(manifest: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _forms(c: Any) -> set[str]:
-    return {key(f) for f in (c.name, *c.forms) if len(key(f)) >= 2}
+    """The forms a taken candidate is reported with (as `partners --json` lists a party)."""
+    return {key(f) for f in (c.name, *c.party_forms) if len(key(f)) >= 2}
 
 
 def load(corpora: Sequence[Path]) -> list[Item]:

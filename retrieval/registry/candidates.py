@@ -56,12 +56,15 @@ class Mention:
 class Candidate:
     """An organisation-like name of a release with every form and place it occurs in;
     `origins` says which generators proposed it ("rule", "mentioned", "bracket", "orgword",
-    "caps", "katakana")."""
+    "caps", "katakana"). `forms` are every name grouped with it (what the features read);
+    `party_forms` only the aliases the release writes with the name itself, as the rules read
+    them: a party's forms join organisations across releases, so guesses stay out of them."""
 
     name: str
     forms: tuple[str, ...]
     mentions: tuple[Mention, ...]
     origins: frozenset[str]
+    party_forms: tuple[str, ...] = ()  # the aliases written with the name itself
 
 
 def key(name: str) -> str:
@@ -73,10 +76,15 @@ def _ko_org(word: str) -> bool:
         return False
     if word.endswith(GENERIC_KO) or any(word.endswith(a) for a in KO_ACTIVITY):
         return False
-    long_suffix = next((x for x in _LONG_KO_SUFFIX if word.endswith(x)), None)
-    if long_suffix is not None:
-        return len(word) > len(long_suffix)  # "바이오" alone is a word, not a name
-    return len(word) >= 4 and word.endswith(ORG_SUFFIX_KO)
+    suffix = next((x for x in _LONG_KO_SUFFIX if word.endswith(x)), None) \
+        or next((x for x in ORG_SUFFIX_KO if word.endswith(x)), None)
+    if suffix is None:
+        return False
+    head = word[:-len(suffix)]  # the naming part: "바이오" or "K-바이오" alone is a word, not a name
+    if head in ORG_SUFFIX_KO or head in KO_DESCRIPTORS or head.endswith(GENERIC_KO):
+        return False  # "바이오협회", "국제기구": a kind of body, not one body
+    return len(re.findall(r"[가-힣]", head)) >= 2 or len(re.findall(r"[A-Za-z]", head)) >= 2 \
+        if len(suffix) >= 2 else len(word) >= 4 and len(re.findall(r"[가-힣]", head)) >= 3
 
 
 def _ja_org(run: str) -> bool:
@@ -188,15 +196,15 @@ def in_sentence(sentence: str, lang: str) -> list[tuple[Name, int, str]]:
 
 
 def _same(a: set[str], b: set[str]) -> bool:
-    """Two groups of keys name one organisation: a shared key, or one containing the other
-    with at least half its length (not "korea" inside "koreahealthindustry…")."""
+    """Two groups of keys name one organisation: a shared key, or one beginning the other
+    with at least half its length (not "korea" before "koreahealthindustry…")."""
     if a & b:
         return True
     for x in a:
         for y in b:
             short, long_ = sorted((x, y), key=len)
-            if len(short) >= 4 and short in long_ and len(short) >= 0.5 * len(long_):
-                return True
+            if len(short) >= 4 and long_.startswith(short) and len(short) >= 0.5 * len(long_):
+                return True  # "yokohama" ~ "yokohamacity", not "바이오협회" ~ "한국바이오협회"
     return False
 
 
@@ -232,14 +240,9 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
         if not keys:
             continue
         hit = [g for g in groups if _same(keys, g[0])]
-        if hit:
-            target = hit[0]
-            for other in hit[1:]:  # a name joining two groups joins them
-                target[0].update(other[0])
-                target[1].extend(other[1])
-                groups.remove(other)
-            target[0].update(keys)
-            target[1].append((n, mention, origin))
+        if hit:  # a name like two groups joins the first only: it may name both ("A와 B")
+            hit[0][0].update(keys)
+            hit[0][1].append((n, mention, origin))
         else:
             groups.append((keys, [(n, mention, origin)]))
     out = []
@@ -251,13 +254,11 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
         for n in names:
             counts[n.name] = counts.get(n.name, 0) + 1
         name = max(counts, key=lambda x: (counts[x], len(x)))
-        # a name the rules read keeps the forms the rules and brackets gave it: those join
-        # organisations across releases, so guesses of the other generators stay out
-        trusted = [n for n, _, o in items if o in ("rule", "mentioned", "bracket")] \
-            if origins & {"rule", "mentioned"} else [n for n, _, _ in items]
-        forms = tuple(dict.fromkeys(f for f in (_clean(x) for n in trusted for x in (n.name, *n.forms))
+        forms = tuple(dict.fromkeys(f for f in (_clean(x) for n, _, _ in items for x in (n.name, *n.forms))
                                     if f and f != name))
+        own = [n for n, _, o in items if n.name == name and o == "rule"] or [n for n, _, _ in items if n.name == name]
+        party_forms = tuple(dict.fromkeys(f for n in own for f in n.forms if f != name))
         mentions = tuple(sorted({m for _, m, _ in items}, key=lambda m: (m.sentence, m.start)))
-        out.append(Candidate(name, forms, mentions, origins))
+        out.append(Candidate(name, forms, mentions, origins, party_forms))
     out.sort(key=lambda c: (c.mentions[0].sentence, c.mentions[0].start))
     return out

@@ -88,11 +88,18 @@ def _person(c: Candidate, sentences: list[Source]) -> bool:
     return False
 
 
+def _count(name: str, text: str) -> int:
+    """How often the name itself is written: whole words for Latin ("Korea" is not counted in
+    "Korean"), as written for Korean and Japanese (particles follow names without a space)."""
+    if re.search(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]", name):
+        return text.count(name)
+    return len(re.findall(r"(?<![A-Za-z0-9])" + re.escape(name) + r"(?![A-Za-z0-9])", text))
+
+
 def features(release: Release, cands: list[Candidate], sentences: list[Source],
              facts: list[SentenceFacts]) -> list[dict[str, float]]:
     """One feature row (name -> value) per candidate, in the order of `cands`."""
     title = key(release.title or "")
-    text = key(release.text)
     publisher = key(release.publisher or "")
     first_sign = next((i for i, f in enumerate(facts) if f.signing), None)
     keys = [{k for k in (key(f) for f in (c.name, *c.forms)) if len(k) >= 2} for c in cands]
@@ -113,7 +120,7 @@ def features(release: Release, cands: list[Candidate], sentences: list[Source],
                 arg_with |= bool(_WITH_CJK.match(s[m.end:m.end + 6]))
                 arg_subject |= bool(_SUBJECT_CJK.match(s[m.end:m.end + 6])) and (f.verb_at is None or m.end <= f.verb_at)
             verb_near |= f.verb_at is not None and abs(f.verb_at - m.start) <= 60
-        freq = max((text.count(k) for k in ks), default=0)
+        freq = _count(c.name, release.text)
         lang = script_of(c.name)
         lang = lang if lang in ("ko", "ja") else facts[c.mentions[0].sentence].lang
         words = c.name.split()

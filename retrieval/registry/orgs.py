@@ -231,8 +231,10 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
             for j in ids[x + 1:]:
                 rec_i, rec_j = records[mentions[i][0]], records[mentions[j][0]]
                 # an earlier partnership's party may be a loose phrase: only its own record's
-                # mentions or exact forms join it
-                if (rec_i is rec_j or not (rec_i.mentioned or rec_j.mentioned)) \
+                # mentions or exact forms join it; the parties of one announced record are
+                # distinct by construction ("BIO" and "KoreaBIO" signing with each other)
+                same_record = rec_i is rec_j
+                if ((same_record and rec_i.mentioned) or (not same_record and not (rec_i.mentioned or rec_j.mentioned))) \
                         and same_party(mentions[i][2], mentions[j][2]):
                     uf.join(i, j)
     _join_sound_alikes(mentions, uf)

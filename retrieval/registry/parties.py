@@ -126,7 +126,12 @@ def decide(release: Release, weights: Weights | None = None, done: Read | None =
     r = done or read(release)
     judged = [Judged(c, row, p, p >= w.threshold)
               for c, row in zip(r.candidates, r.rows, strict=True) for p in (w.probability(row),)]
-    return Decision(_records(release, r, [j for j in judged if j.taken]), judged)
+    taken = [j for j in judged if j.taken]
+    keys = [key(j.candidate.name) for j in taken]
+    # a name inside two other chosen names ("바이오협회" in "한국바이오협회" and "일본바이오협회")
+    # is a fragment; kept, it would join organisations the release keeps apart
+    kept = [j for j, k in zip(taken, keys, strict=True) if sum(k != o and k in o for o in keys) < 2]
+    return Decision(_records(release, r, kept), judged)
 
 
 def explain(release: Release, weights: Weights | None = None) -> list[dict[str, object]]:
@@ -149,11 +154,14 @@ def extract(release: Release) -> list[Record]:
 def _mention(j: Judged, r: Read) -> PartyMention:
     c = j.candidate
     at = next((m for m in c.mentions if r.facts[m.sentence].signing), c.mentions[0])
-    return PartyMention(c.name, c.forms, r.sentences[at.sentence])
+    return PartyMention(c.name, c.party_forms, r.sentences[at.sentence])
 
 
 def _owner(p: PartyMention, taken: list[Judged]) -> int | None:
     keys = {key(f) for f in (p.name, *p.forms)}
+    for k, j in enumerate(taken):
+        if key(j.candidate.name) in keys:
+            return k
     for k, j in enumerate(taken):
         if keys & {key(f) for f in (j.candidate.name, *j.candidate.forms)}:
             return k
