@@ -33,14 +33,17 @@ from partnerbot.retrieval.registry.vocab import (
     TITLE_RE,
 )
 
-_CAP_RUN = re.compile(r"(?<![\w\-’'&.*+])(?:[A-Z0-9][\w\-’'&.*+]*|[a-z]+[A-Z][\w\-]*)"
+_W = r"[A-Za-z0-9À-ɏ]"  # Latin letters and digits: a Latin name ends where another script starts
+_CAP_RUN = re.compile(rf"(?<![A-Za-z0-9À-ɏ\-’'&.*+])(?:[A-Z0-9](?:{_W}|[\-’'&.*+])*|[a-z]+[A-Z](?:{_W}|-)*)"
                       r"(?:\s+(?:(?:of|for|the|de|du|des|la|le|di|del|und|für|in|on|at|&|y|et|and)\s+)*"
-                      r"(?:[A-Z0-9][\w\-’'&.*+]*|[a-z]+[A-Z][\w\-]*))*")
+                      rf"(?:[A-Z0-9](?:{_W}|[\-’'&.*+])*|[a-z]+[A-Z](?:{_W}|-)*))*")
 _KO_WORD = re.compile(r"[\w\-·&]+")
-_JA_RUN = re.compile(r"[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff\u3005\uff10-\uff5a・ー＆&\-]{2,}")
+_JA_RUN = re.compile(r"[A-Za-z0-9\u30a1-\u30ff\u4e00-\u9fff\u3005\uff10-\uff19\uff21-\uff3a\uff41-\uff5a・ー＆&\-]{2,}")
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa][\u30a0-\u30ff・ー\s]{2,}[\u30a1-\u30ff]")
 _LONG_KO_SUFFIX = tuple(s for s in ORG_SUFFIX_KO if len(s) >= 2)
 _VERBS = frozenset(EN_VERBS)
+_SECTOR_KO = ("바이오", "제약", "그룹", "센터", "파크")  # suffixes that also end field words
+_ORIGIN_RANK = {"rule": 3, "mentioned": 3, "orgword": 2, "caps": 2, "katakana": 1, "bracket": 0}
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ def _ko_org(word: str) -> bool:
     head = word[:-len(suffix)]  # the naming part: "바이오" or "K-바이오" alone is a word, not a name
     if head in ORG_SUFFIX_KO or head in KO_DESCRIPTORS or head.endswith(GENERIC_KO):
         return False  # "바이오협회", "국제기구": a kind of body, not one body
+    if suffix in _SECTOR_KO and len(re.findall(r"[가-힣]", head)) < 3 and len(re.findall(r"[A-Za-z]", head)) < 2:
+        return False  # "첨단바이오", "연구센터": a field or a kind, not a name
     return len(re.findall(r"[가-힣]", head)) >= 2 or len(re.findall(r"[A-Za-z]", head)) >= 2 \
         if len(suffix) >= 2 else len(word) >= 4 and len(re.findall(r"[가-힣]", head)) >= 3
 
@@ -248,12 +253,13 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
     out = []
     for _, items in groups:
         origins = frozenset(o for _, _, o in items)
-        names = [n for n, _, o in items if o == "rule"] or [n for n, _, o in items if o != "bracket"] \
-            or [n for n, _, _ in items]
+        # the rules' reading first, then a whole name, then a katakana run, an alias last
+        rank = max(_ORIGIN_RANK[o] for _, _, o in items)
         counts: dict[str, int] = {}
-        for n in names:
-            counts[n.name] = counts.get(n.name, 0) + 1
-        name = max(counts, key=lambda x: (counts[x], len(x)))
+        for n, _, o in items:
+            if _ORIGIN_RANK[o] == rank:
+                counts[n.name] = counts.get(n.name, 0) + 1
+        name = max(counts, key=lambda x: (not re.fullmatch(r"[A-Z][A-Z0-9&\-]{1,7}", x), counts[x], len(x)))
         forms = tuple(dict.fromkeys(f for f in (_clean(x) for n, _, _ in items for x in (n.name, *n.forms))
                                     if f and f != name))
         own = [n for n, _, o in items if n.name == name and o == "rule"] or [n for n, _, _ in items if n.name == name]

@@ -36,8 +36,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "context": ("sign_count", "noun_count", "first_signing", "earlier_only", "arg_with", "arg_subject",
                 "rank_sign", "verb_near"),
     "position": ("title", "freq", "first_pos", "rank_freq"),
-    "shape": ("orgword", "acronym", "alias", "words", "chars", "single_plain", "multi_script", "allcaps"),
-    "place_person": ("contained", "modifier", "place_prep", "dateline", "person", "publisher", "vocabulary"),
+    "shape": ("orgword", "acronym", "alias", "words", "chars", "single_plain", "freq_plain", "multi_script",
+              "allcaps"),
+    "place_person": ("contained", "word_inside", "lower_follow", "modifier", "place_prep", "dateline", "person",
+                     "publisher", "vocabulary"),
     "language": ("lang_en", "lang_ko", "lang_ja"),
 }
 NAMES: tuple[str, ...] = tuple(f for group in GROUPS.values() for f in group)
@@ -88,6 +90,16 @@ def _person(c: Candidate, sentences: list[Source]) -> bool:
     return False
 
 
+def _word_inside(name: str, others: list[str]) -> bool:
+    """`name` is a word of a longer name of the release: "Korea" in "Korea Health Industry
+    Development Institute", "SMEs" in "Ministry of SMEs and Startups" (a part, or a place
+    the body is named after), as a whole word (Latin) or at the start (Korean, Japanese)."""
+    if re.search(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]", name):
+        return any(o != name and o.startswith(name) and len(o) > len(name) + 1 for o in others)
+    pattern = re.compile(r"(?<![A-Za-z0-9])" + re.escape(name) + r"(?![A-Za-z0-9])")
+    return any(o != name and len(o) > len(name) + 2 and pattern.search(o) for o in others)
+
+
 def _count(name: str, text: str) -> int:
     """How often the name itself is written: whole words for Latin ("Korea" is not counted in
     "Korean"), as written for Korean and Japanese (particles follow names without a space)."""
@@ -136,6 +148,12 @@ def features(release: Release, cands: list[Candidate], sentences: list[Source],
         first = c.mentions[0]
         dateline = first.sentence <= 1 and first.start <= 3 and bool(
             re.match(r"^\s*(?:,|--|—|–|-)", sentences[first.sentence].sentence[first.end:first.end + 4]))
+        inside = _word_inside(c.name, [o.name for o in cands if o is not c])
+        lower = sum(bool(re.match(r"^\s[a-z]{3,}", sentences[m.sentence].sentence[m.end:m.end + 6])) and
+                    not re.match(r"^\s(?:and|or|with|signed|signs|will|has|have|is|are|was|were|to|in|on|at|for|"
+                                 r"of|the|said|says|announced|agreed|entered|concluded|inked)\b",
+                                 sentences[m.sentence].sentence[m.end:m.end + 14])
+                    for m in c.mentions)
         scripts = {script_of(f) for f in (c.name, *c.forms) if re.search(r"\w", f)}
         rows.append({
             "rule": float("rule" in c.origins),
@@ -147,7 +165,8 @@ def features(release: Release, cands: list[Candidate], sentences: list[Source],
             "sign_count": math.log1p(len(sign)),
             "noun_count": math.log1p(len(noun)),
             "first_signing": float(first_sign is not None and first_sign in sign),
-            "earlier_only": float(bool(sign) and all(facts[i].earlier for i in sign)),
+            # the rules read the clause: a party of an announced record is not only "earlier"
+            "earlier_only": float(bool(sign) and all(facts[i].earlier for i in sign) and "rule" not in c.origins),
             "arg_with": float(arg_with),
             "arg_subject": float(arg_subject),
             "rank_sign": 0.0,
@@ -162,9 +181,12 @@ def features(release: Release, cands: list[Candidate], sentences: list[Source],
             "words": min(len(words), 8) / 8,
             "chars": min(len(c.name), 40) / 40,
             "single_plain": float(len(words) == 1 and not _orgword(c.name) and not acronym and not c.forms),
+            "freq_plain": math.log1p(freq) if len(words) == 1 and not _orgword(c.name) and not acronym else 0.0,
             "multi_script": float(len(scripts) > 1),
             "allcaps": float(bool(re.fullmatch(r"[A-Z\-]{4,}", c.name)) and not c.forms),
             "contained": float(contained),
+            "word_inside": float(inside),
+            "lower_follow": lower / len(c.mentions),
             "modifier": float(modifier),
             "place_prep": place / len(c.mentions),
             "dateline": float(dateline),

@@ -233,8 +233,9 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
                 # an earlier partnership's party may be a loose phrase: only its own record's
                 # mentions or exact forms join it; the parties of one announced record are
                 # distinct by construction ("BIO" and "KoreaBIO" signing with each other)
+                loose_i, loose_j = rec_i.mentioned or rec_i.names_only, rec_j.mentioned or rec_j.names_only
                 same_record = rec_i is rec_j
-                if ((same_record and rec_i.mentioned) or (not same_record and not (rec_i.mentioned or rec_j.mentioned))) \
+                if ((same_record and loose_i) or (not same_record and not (loose_i or loose_j))) \
                         and same_party(mentions[i][2], mentions[j][2]):
                     uf.join(i, j)
     _join_sound_alikes(mentions, uf)
@@ -292,7 +293,7 @@ def _align_translations(records: list[Record], mentions: list[tuple[int, int, Pa
         of_record.setdefault(m[0], []).append(i)
     by_release: dict[str, list[int]] = {}
     for ri, rec in enumerate(records):
-        if not rec.mentioned:
+        if not rec.mentioned and not rec.names_only:
             by_release.setdefault(rec.release, []).append(ri)
     for rel in releases:
         other = rel.translation_of

@@ -148,6 +148,12 @@ def explain(release: Release, weights: Weights | None = None) -> list[dict[str, 
 
 def extract(release: Release) -> list[Record]:
     """The partnerships `release` reports (announced) or lists (mentioned)."""
+    return [r for r in decide(release).records if not r.names_only]
+
+
+def index_records(release: Release) -> list[Record]:
+    """What the index keeps of `release`: its partnerships, and the names the rules read
+    that the decision did not take (`Record.names_only`, for organisation identity)."""
     return decide(release).records
 
 
@@ -193,13 +199,16 @@ def _records(release: Release, r: Read, taken: list[Judged]) -> list[Record]:
             announced.append(Record(release.id, tuple(_mention(taken[k], r) for k in rest),
                                     kind=kind_of(src.sentence), signed=signed, sources=(src,),
                                     signed_source=src if signed else None))
+    rejected = [p for x in r.rules if not x.mentioned for p in x.parties if _owner(p, taken) is None]
+    names = [Record(release.id, tuple(rejected), sources=r.rules[0].sources, extra={"names_only": "1"})] \
+        if rejected else []
     total = stated_total(r.sentences)
     if total is not None and announced:  # the publisher's count, as the release states it
         src = total.source
         announced[0] = replace(announced[0], extra={
             **announced[0].extra, "total": str(total.figure), "total_sentence": src.sentence,
             "total_start": str(src.start or 0), "total_end": str(src.end or 0)})
-    return announced + mentioned
+    return announced + mentioned + names
 
 
 def _anchor(r: Read, taken: list[Judged]) -> Source | None:

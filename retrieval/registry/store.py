@@ -153,7 +153,7 @@ class Registry:
         wanted = set(org_ids)
         out = []
         for r in self.records:
-            if wanted and not wanted & {p.org for p in r.parties}:
+            if r.names_only or (wanted and not wanted & {p.org for p in r.parties}):
                 continue
             when = self.date_of(r, dates)
             if (since or until) and not when:
