@@ -13,7 +13,6 @@ registry only joins what a release itself writes as one party (see `registry/org
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from partnerbot.corpus.language.korean import name_variants
@@ -21,7 +20,6 @@ from partnerbot.corpus.language.scripts import script_of
 from partnerbot.retrieval.lexicon import Lexicon
 from partnerbot.retrieval.registry.store import Registry
 
-_JOINED = re.compile(r"\s(?:and|&)\s|[가-힣]·[가-힣]")  # "A and B": a form of two bodies names neither
 _MAX_ORGS = 2  # a name found in more organisations than this is too vague to add their forms
 
 
@@ -63,7 +61,7 @@ class OrgIdentity:
         orgs = self._registry.find(name)
         if 0 < len(orgs) <= _MAX_ORGS:
             for org in orgs:
-                found.update(dict.fromkeys(f for f in org.forms if not _JOINED.search(f)))
+                found.update(dict.fromkeys(org.forms))
         return tuple(found)
 
     def org_of(self, name: str) -> str | None:

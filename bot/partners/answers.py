@@ -10,6 +10,7 @@ know go to the quoted-sentence answer, which answers or abstains.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,12 +70,29 @@ def partners_answer(name: str, lang: str, view: SearchIndex) -> Answer | None:
     """Every partnership of the organisation called `name` (any form the corpus gives), or of
     every organisation when `name` is empty: `/partners list NAME` in chat. None when the
     registry knows no such organisation."""
+    name, period = _bounds(name)
     if not name.strip():
-        return _answer(Ask("list", (), None), lang, view, always=True)
+        return _answer(Ask("list", (), period), lang, view, always=True)
     ids = _org_ids(name, view)
     if not ids:
         return None
-    return _answer(Ask("list", ids, None), lang, view)
+    return _answer(Ask("list", ids, period), lang, view, always=period is not None)
+
+
+_BOUND = re.compile(r"(?:^|\s)(?:--)?(since|from|until|to)\s+(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=\s|$)", re.I)
+
+
+def _bounds(text: str) -> tuple[str, Period | None]:
+    """`/partners list LINK-J since 2018-06 until 2020-02`: the name and the date range
+    (YYYY, YYYY-MM or YYYY-MM-DD, as `partnerbot partners --since/--until` takes them)."""
+    since = until = None
+    for m in _BOUND.finditer(text):
+        if m.group(1).lower() in ("since", "from"):
+            since = m.group(2)
+        else:
+            until = m.group(2)
+    name = _BOUND.sub(" ", text).strip()
+    return name, Period(since, until) if since or until else None
 
 
 def _org_ids(name: str, view: SearchIndex) -> tuple[str, ...]:

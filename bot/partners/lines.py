@@ -162,9 +162,29 @@ def _names_of(org: Org, view: SearchIndex) -> list[str]:
     return list(dict.fromkeys([*names, *rest, org.name]))
 
 
+def _written(value: str | None, lang: str) -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD bound as the asker's language writes it."""
+    parts = (value or "").split("-")
+    if lang in ("ko", "ja"):
+        units = ("년", "월", "일") if lang == "ko" else ("年", "月", "日")
+        sep = " " if lang == "ko" else ""
+        return sep.join(f"{int(p) if i else p}{units[i]}" for i, p in enumerate(parts))
+    return value or ""
+
+
 def period_label(period: Period | None, lang: str) -> str:
+    """The period of a registry answer: years as before, months and days written out."""
     if period is None or not (period.since or period.until):
         return ""
+    if any(v and len(v) > 4 for v in (period.since, period.until)):
+        since, until = _written(period.since, lang), _written(period.until, lang)
+        if period.since and period.since == period.until:
+            return message("registry_in_date", lang, since=since)
+        if period.since and period.until:
+            return message("registry_between_date", lang, since=since, until=until)
+        if period.since:
+            return message("registry_since_date", lang, since=since)
+        return message("registry_until_date", lang, until=until)
     if period.one_year:
         return message("registry_in", lang, year=period.one_year)
     if period.since and period.until:

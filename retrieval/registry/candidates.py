@@ -245,7 +245,13 @@ def candidates(release: Release, sentences: list[Source], langs: list[str],
         if not keys:
             continue
         hit = [g for g in groups if _same(keys, g[0])]
-        if hit:  # a name like two groups joins the first only: it may name both ("A와 B")
+        if hit:
+            if n.forms:  # the release writes the two as one body ("X (hereinafter "Y")"): join them
+                for other in hit[1:]:
+                    hit[0][0].update(other[0])
+                    hit[0][1].extend(other[1])
+                    groups.remove(other)
+            # otherwise a name like two groups joins the first only: it may name both ("A와 B")
             hit[0][0].update(keys)
             hit[0][1].append((n, mention, origin))
         else:

@@ -308,8 +308,17 @@ def _align_translations(records: list[Record], mentions: list[tuple[int, int, Pa
                           if not any(uf.find(i) == uf.find(j) for j in of_record.get(b, []))]
                 left_b = [j for j in of_record.get(b, [])
                           if not any(uf.find(i) == uf.find(j) for i in of_record.get(a, []))]
+                if not (len(left_a) == 1 and len(left_b) == 1):  # the parties the rules read, if that pairs them
+                    left_a, left_b = _ruled(left_a, ra, mentions), _ruled(left_b, rb, mentions)
                 if len(left_a) == 1 and len(left_b) == 1 and len(of_record.get(a, [])) >= 2:
                     uf.join(left_a[0], left_b[0])
+
+
+def _ruled(left: list[int], record: Record, mentions: list[tuple[int, int, PartyMention, list[str]]]) -> list[int]:
+    """Of a record's unpaired mentions, those the sentence rules read too (the leading
+    `extra["ruled"]` parties), the stronger evidence when the fitted decision added others."""
+    ruled = int(record.extra.get("ruled") or len(record.parties))
+    return [i for i in left if mentions[i][1] < ruled]
 
 
 def _build(records: list[Record], mentions: list[tuple[int, int, PartyMention, list[str]]],

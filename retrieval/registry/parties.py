@@ -186,7 +186,9 @@ def _records(release: Release, r: Read, taken: list[Judged]) -> list[Record]:
         owners = list(dict.fromkeys(owners))
         if len(owners) >= 2 or (owners and not announced):
             used.update(owners)
-            announced.append(replace(rec, parties=tuple(_mention(taken[k], r) for k in owners)))
+            # "ruled": how many leading parties the sentence rules also read (translation pairing)
+            announced.append(replace(rec, parties=tuple(_mention(taken[k], r) for k in owners),
+                                     extra={**rec.extra, "ruled": str(len(owners))}))
     rest = [k for k in range(len(taken)) if k not in used]
     if rest and announced:
         first = announced[0]

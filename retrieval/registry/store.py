@@ -134,7 +134,9 @@ class Registry:
 
         def close(k: str) -> bool:
             short, long_ = sorted((k, key), key=len)
-            return len(short) >= 2 and short in long_ and len(short) >= 0.6 * len(long_)
+            # three Latin letters are an abbreviation of anything ("bio" in "kbio"): not near
+            enough = len(short) >= (4 if short.isascii() else 2)
+            return enough and short in long_ and len(short) >= 0.6 * len(long_)
 
         near = [o for o in self.orgs if any(close(k) for k in self._keys[o.id])]
         if near:
