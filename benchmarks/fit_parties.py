@@ -119,8 +119,10 @@ def score(items: Sequence[Item], taken: Sequence[Sequence[bool]]) -> dict[str, d
                    "precision": round(sum(p for _, p in v) / len(v), 3)} for lang, v in out.items()}
 
 
-def _split(probs: np.ndarray, owner: np.ndarray, n: int, threshold: float) -> list[list[bool]]:
-    return [list(probs[owner == i] >= threshold) for i in range(n)]
+def _split(probs: np.ndarray, owner: np.ndarray, n: int, threshold: float,
+           second: float = -1.0) -> list[list[bool]]:
+    w = Weights({}, 0.0, threshold, {}, second)
+    return [w.take([float(p) for p in probs[owner == i]]) for i in range(n)]
 
 
 def _objective(s: dict[str, dict[str, float]]) -> float:
@@ -134,35 +136,39 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Any:
     return LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(x, y)
 
 
-def oof(items: Sequence[Item], names: Sequence[str], folds: int) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities for the best C, with the C and threshold chosen on them."""
+def oof(items: Sequence[Item], names: Sequence[str], folds: int,
+        ) -> tuple[float, float, float, np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities for the best C, with the C, the threshold and the second
+    party's threshold chosen on them."""
     from sklearn.model_selection import GroupKFold
 
     x, y, owner = _matrix(items, names)
     groups = np.array([items[i].group for i in owner])
-    best: tuple[float, float, float, np.ndarray] | None = None
+    best: tuple[float, float, float, float, np.ndarray] | None = None
     for c in _C_GRID:
         probs = np.zeros(len(y))
         for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
             probs[test] = _fit(x[train], y[train], c).predict_proba(x[test])[:, 1]
         for t in _THRESHOLDS:
-            value = _objective(score(items, _split(probs, owner, len(items), t)))
-            if best is None or value > best[0]:
-                best = (value, c, t, probs)
+            for second in (s for s in _THRESHOLDS if s <= t):
+                value = _objective(score(items, _split(probs, owner, len(items), t, second)))
+                if best is None or value > best[0]:
+                    best = (value, c, t, second, probs)
     assert best is not None
-    return best[1], best[2], best[3], owner
+    return best[1], best[2], best[3], best[4], owner
 
 
 def fit(items: Sequence[Item], names: Sequence[str], folds: int) -> tuple[Weights, dict[str, Any]]:
-    c, t, probs, owner = oof(items, names, folds)
+    c, t, second, probs, owner = oof(items, names, folds)
     x, y, _ = _matrix(items, names)
     model = _fit(x, y, c)
     weights = Weights({f: round(float(w), 5) for f, w in zip(names, model.coef_[0], strict=True)},
-                      round(float(model.intercept_[0]), 5), float(t), {})
-    insample = score(items, [[j >= t for j in (weights.probability(row) for row in it.read.rows)] for it in items])
-    report = {"C": c, "threshold": t, "folds": folds, "releases": len(items), "candidates": len(y),
-              "out_of_fold": score(items, _split(probs, owner, len(items), t)), "in_sample": insample}
-    return Weights(weights.coef, weights.intercept, weights.threshold, report), report
+                      round(float(model.intercept_[0]), 5), float(t), {}, float(second))
+    insample = score(items, [weights.take([weights.probability(row) for row in it.read.rows]) for it in items])
+    report = {"C": c, "threshold": t, "second": second, "folds": folds, "releases": len(items),
+              "candidates": len(y), "out_of_fold": score(items, _split(probs, owner, len(items), t, second)),
+              "in_sample": insample}
+    return Weights(weights.coef, weights.intercept, weights.threshold, report, weights.second), report
 
 
 def rules_today(items: Sequence[Item]) -> dict[str, dict[str, float]]:

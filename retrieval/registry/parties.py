@@ -34,13 +34,16 @@ WEIGHTS_FILE = "party_weights.json"
 @dataclass(frozen=True)
 class Weights:
     """A fitted logistic decision: P(party) = sigmoid(intercept + sum coef[f] * x[f]); a
-    candidate is a party when P >= threshold. `features` may be a subset of `NAMES` (an
-    ablation); missing features weigh nothing."""
+    candidate is a party when P >= threshold. A partnership has two sides: when fewer than
+    two candidates reach it, the most probable others down to `second` are taken too
+    (`second == threshold` turns that off). `coef` may name a subset of `NAMES` (an ablation);
+    missing features weigh nothing."""
 
     coef: dict[str, float]
     intercept: float
     threshold: float
     meta: dict[str, object]
+    second: float = -1.0  # -1: the threshold itself
 
     def __post_init__(self) -> None:
         unknown = set(self.coef) - set(NAMES)
@@ -48,6 +51,23 @@ class Weights:
             raise ValueError(f"party weights name unknown features: {sorted(unknown)}")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"party threshold must lie in (0, 1), not {self.threshold}")
+        if self.second != -1.0 and not 0.0 < self.second <= self.threshold:
+            raise ValueError(f"second-party threshold must lie in (0, threshold], not {self.second}")
+
+    @property
+    def second_threshold(self) -> float:
+        return self.threshold if self.second == -1.0 else self.second
+
+    def take(self, probabilities: list[float]) -> list[bool]:
+        """Which candidates are parties: those reaching the threshold, and, while fewer than
+        two do, the most probable others reaching the second threshold."""
+        taken = [p >= self.threshold for p in probabilities]
+        for i in sorted(range(len(probabilities)), key=lambda i: -probabilities[i]):
+            if sum(taken) >= 2:
+                break
+            if not taken[i] and probabilities[i] >= self.second_threshold:
+                taken[i] = True
+        return taken
 
     def logit(self, row: dict[str, float]) -> float:
         return self.intercept + sum(w * row.get(f, 0.0) for f, w in self.coef.items())
@@ -62,13 +82,13 @@ class Weights:
 
     def to_json(self) -> str:
         return json.dumps({"coef": self.coef, "intercept": self.intercept, "threshold": self.threshold,
-                           "meta": self.meta}, ensure_ascii=False, indent=1)
+                           "second": self.second_threshold, "meta": self.meta}, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Weights:
         d = json.loads(text)
         return cls({k: float(v) for k, v in d["coef"].items()}, float(d["intercept"]),
-                   float(d["threshold"]), dict(d.get("meta") or {}))
+                   float(d["threshold"]), dict(d.get("meta") or {}), float(d.get("second", -1.0)))
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +144,9 @@ def decide(release: Release, weights: Weights | None = None, done: Read | None =
     """The release's records with the fitted choice of parties, and every candidate judged."""
     w = weights or default_weights()
     r = done or read(release)
-    judged = [Judged(c, row, p, p >= w.threshold)
-              for c, row in zip(r.candidates, r.rows, strict=True) for p in (w.probability(row),)]
+    probs = [w.probability(row) for row in r.rows]
+    judged = [Judged(c, row, p, t)
+              for c, row, p, t in zip(r.candidates, r.rows, probs, w.take(probs), strict=True)]
     taken = [j for j in judged if j.taken]
     keys = [key(j.candidate.name) for j in taken]
     # a name inside two other chosen names ("바이오협회" in "한국바이오협회" and "일본바이오협회")
@@ -140,6 +161,7 @@ def explain(release: Release, weights: Weights | None = None) -> list[dict[str, 
     w = weights or default_weights()
     return [{"name": j.candidate.name, "forms": list(j.candidate.forms), "taken": j.taken,
              "probability": round(j.probability, 3), "threshold": w.threshold,
+             "second": w.second_threshold,
              "origins": sorted(j.candidate.origins),
              "because": [{"feature": f, "value": round(j.row[f], 3), "weight": round(c, 3)}
                          for f, c in w.contributions(j.row)[:5]]}
