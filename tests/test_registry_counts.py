@@ -11,7 +11,6 @@ sentence names two of them again.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
