@@ -98,8 +98,19 @@ def _ja_org(run: str) -> bool:
         and not run.endswith(GENERIC_JA)
 
 
+def _inner_glosses(sentence: str) -> str:
+    """`sentence` with brackets inside a name blanked out (same offsets): "the Massachusetts
+    (U.S.) Life Science Cluster (MLSC)" names one cluster, "(U.S.)" says where it is."""
+    def blank(m: re.Match[str]) -> str:
+        rest = sentence[m.end():m.end() + 80]
+        continues = re.match(r"(?:[A-Z][\w\-]*\s+){0,4}[A-Z][\w\-]*", rest)
+        return " " * len(m.group(0)) if continues and ORG_WORDS_EN.search(continues.group(0)) else m.group(0)
+    return re.sub(r"(?<=[A-Za-z])\s*\([^()]{1,20}\)\s*(?=[A-Z])", blank, sentence)
+
+
 def _english(sentence: str) -> list[tuple[Name, int, str]]:
     out: list[tuple[Name, int, str]] = []
+    sentence = _inner_glosses(sentence)
     for m in _CAP_RUN.finditer(sentence):
         pieces = [(m.start(), m.group(0))]
         if " and " in m.group(0):  # "A*STAR and KHIDI": two names
