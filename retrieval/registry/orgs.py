@@ -94,14 +94,27 @@ class _Union:
         return True
 
 
+class _FoldTable(dict[int, str]):
+    """Each character's unaccented form, computed the first time it is met (`str.translate`
+    runs in C: the registry folds every release on every build)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        self[code] = unicodedata.normalize("NFKD", c)[:1] or c
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def _fold(s: str) -> str:
     """`s` without accents, one character for one, so offsets still point into `s`."""
     if s.isascii():
         return s
-    return "".join((unicodedata.normalize("NFKD", c)[:1] or c) for c in s)
+    return s.translate(_FOLD)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _folded_text(text: str) -> str:
     """A release folded once, not once per party it names (minutes on a large corpus)."""
     return _fold(text)
