@@ -26,9 +26,9 @@ RELEASES = {
            "Tallow Bio Network (TBN) signed a memorandum of understanding with Quarry Medical Campus "
            "on September 10, 2024 to share clinical trial sites. This latest agreement makes Quarry "
            "Medical Campus the 5th cooperation partner of TBN.", "t2"),
-    "t2": ("ko", "2024-09-12", "탤로우 바이오 네트워크, 쿼리 메디컬 캠퍼스와 업무협약 체결",
+    "t2": ("ko", "2024-09-12", "탤로우 바이오 네트워크, 쿼리 메디컬 캠퍼스와 협약 체결",
            "탤로우 바이오 네트워크(Tallow Bio Network)는 2024년 9월 10일 쿼리 메디컬 캠퍼스(Quarry "
-           "Medical Campus)와 임상시험 기반 공유를 위한 업무협약을 체결했다고 밝혔다. 이번 협약으로 "
+           "Medical Campus)와 임상시험 기반 공유를 위한 협약을 체결했다고 밝혔다. 이번 협약으로 "
            "쿼리 메디컬 캠퍼스는 5번째 협력 기관이 됐다.", "t1"),
     "t3": ("en", "2023-02-01", "Tallow Bio Network signs MOU with Ashgrove University",
            "Tallow Bio Network signed an MOU with Ashgrove University on January 30, 2023. "

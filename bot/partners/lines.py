@@ -220,6 +220,7 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         dated = [k for k in groups if k[:2] == (orgs, kind) and k[2]]
         if not year and len(dated) == 1:  # the same partnership, one release without a date
             groups[dated[0]].extend(groups.pop((orgs, kind, year)))
+    _join_translations(groups, view)
     _absorb_listed(groups, subject)
     numbers: dict[str, int] = {}
     lines: list[Line] = []
@@ -238,6 +239,28 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         lines.append(Line(f"• {names} — {kind}, {date}{note} {marks}", when, tuple(rel),
                           _source(group, lang, view)))
     return lines, numbers
+
+
+def _join_translations(groups: dict[tuple[frozenset[str], str, str], list[Record]], view: SearchIndex) -> None:
+    """A release and its translation report one signing even when they read it a little
+    differently (an MOU in one, an agreement in the other; a third party named in one only):
+    groups of the same year holding a release and its translation, one's organisations within
+    the other's or sharing two, are one line."""
+    changed = True
+    while changed:
+        changed = False
+        keys = sorted(groups, key=lambda k: -len(k[0]))
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if (a[2] and b[2] and a[2] != b[2]) or not (b[0] <= a[0] or len(a[0] & b[0]) >= 2):
+                    continue
+                paired = any(view.translation_of(x.release) == y.release for x in groups[a] for y in groups[b])
+                if paired:
+                    groups[a].extend(groups.pop(b))
+                    changed = True
+                    break
+            if changed:
+                break
 
 
 def _covers(party: PartyMention, record: Record) -> bool:
