@@ -14,7 +14,7 @@ import re
 import sys
 from typing import Any
 
-from partnerbot.bot.partners.answers import org_rows, partner_rows
+from partnerbot.bot.partners.answers import explain_rows, org_rows, partner_rows
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -40,6 +40,8 @@ def cmd_partners(args: argparse.Namespace) -> int:
 
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
     view = _view(args, quiet=args.json or args.csv)
+    if args.explain:
+        return _explain(view, args.explain, args.json)
     rows = partner_rows(view, args.with_name, since, until)
     if rows is None:
         raise CliError(f"no organisation called {args.with_name!r} in the partnership registry "
@@ -62,6 +64,22 @@ def cmd_partners(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(view: Any, doc_id: str, as_json: bool) -> int:
+    from partnerbot.adapters.cli import CliError
+
+    rows = explain_rows(view, doc_id)
+    if rows is None:
+        raise CliError(f"no release {doc_id!r} in the index (`partnerbot sources` lists them)")
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for r in rows:
+        mark = "party" if r["taken"] else "no"
+        why = ", ".join(f"{b['feature']} {b['weight']:+.2f}" for b in r["because"])
+        print(f"{mark:5}  {r['probability']:.2f} (>= {r['threshold']:.2f})  {r['name']}  [{why}]")
+    return 0
+
+
 def cmd_orgs(args: argparse.Namespace) -> int:
     rows = org_rows(_view(args, quiet=args.json))
     if args.json:
@@ -81,6 +99,7 @@ def add_commands(add: Any) -> None:
                    help="only partnerships of this organisation (any form the corpus gives)")
     p.add_argument("--since", metavar="DATE", help="signed on or after (YYYY[-MM[-DD]])")
     p.add_argument("--until", metavar="DATE", help="signed on or before (YYYY[-MM[-DD]])")
+    p.add_argument("--explain", metavar="ID", help="why each candidate of release ID is or is not a party")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="records as JSON")
     fmt.add_argument("--csv", action="store_true", help="one CSV row per record")

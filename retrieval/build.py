@@ -37,7 +37,7 @@ from partnerbot.retrieval.lexicon import Lexicon
 from partnerbot.retrieval.load import load_index
 from partnerbot.retrieval.passage import Passage, content_key
 from partnerbot.retrieval.registry import build as build_registry
-from partnerbot.retrieval.registry import extract
+from partnerbot.retrieval.registry import index_records as extract
 from partnerbot.retrieval.registry import store as registry_store
 from partnerbot.retrieval.release_cache import CACHE_FILE, ReleaseCache
 from partnerbot.retrieval.summary import BuildSummary, Progress

@@ -15,16 +15,18 @@ import numpy as np
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval import lexicon as _lexicon
 from partnerbot.retrieval.embedders.base import Embedder
+from partnerbot.retrieval.identity import OrgIdentity
 from partnerbot.retrieval.load import LoadedIndex
 from partnerbot.retrieval.passage import Passage
 from partnerbot.retrieval.registry import partners_json
-from partnerbot.retrieval.registry.extract import extract as extract_records
-from partnerbot.retrieval.registry.records import Org, Record
+from partnerbot.retrieval.registry.parties import explain as explain_parties
+from partnerbot.retrieval.registry.parties import extract as extract_records
+from partnerbot.retrieval.registry.records import Org, PartyMention, Record
 from partnerbot.retrieval.registry.store import Registry
 from partnerbot.retrieval.retriever import Hit, QueryVectors, Retriever, margin_of
 from partnerbot.retrieval.tokenize import token_set, tokenize
 
-__all__ = ["Hit", "NameForms", "Org", "Passage", "QueryVectors", "Record", "Registry",
+__all__ = ["Hit", "NameForms", "Org", "OrgIdentity", "PartyMention", "Passage", "QueryVectors", "Record", "Registry",
            "SearchIndex", "TermStats", "extract_records", "partners_json", "tokenize"]
 
 
@@ -98,6 +100,7 @@ class SearchIndex:
         self._aligner = embedders[-1].name if embedders else ""
         self.terms = TermStats(index)
         self.names = NameForms(index)
+        self.identity = OrgIdentity(index.lexicon, index.registry)
 
     @property
     def version(self) -> str:
@@ -116,6 +119,12 @@ class SearchIndex:
     def registry(self) -> Registry:
         """Partnership records and organisations of this version (lists, counts, periods)."""
         return self._index.registry
+
+    def explain_parties(self, doc_id: str) -> list[dict[str, object]] | None:
+        """Each candidate party of a release with why the fitted decision took it or not;
+        None when the version has no such release."""
+        release = self._index.releases.get(doc_id)
+        return explain_parties(release) if release is not None else None
 
     @property
     def passage_count(self) -> int:

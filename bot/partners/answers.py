@@ -10,6 +10,7 @@ know go to the quoted-sentence answer, which answers or abstains.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,9 +20,9 @@ from partnerbot.bot.partners.lines import Line, find_orgs, lines_of, org_label, 
 from partnerbot.bot.question.cues import Period
 from partnerbot.bot.question.parsed import ParsedQuestion
 from partnerbot.bot.types import Answer, Citation, Quote
-from partnerbot.retrieval.search import SearchIndex, partners_json
+from partnerbot.retrieval.search import Record, SearchIndex, partners_json
 
-__all__ = ["Ask", "answer_aggregate", "org_rows", "partner_rows", "partners_answer",
+__all__ = ["Ask", "answer_aggregate", "explain_rows", "org_rows", "partner_rows", "partners_answer",
            "read_question"]
 
 QUOTED_LINES = 3  # lists this short quote each partnership's sentence under the lines
@@ -68,12 +69,29 @@ def partners_answer(name: str, lang: str, view: SearchIndex) -> Answer | None:
     """Every partnership of the organisation called `name` (any form the corpus gives), or of
     every organisation when `name` is empty: `/partners list NAME` in chat. None when the
     registry knows no such organisation."""
+    name, period = _bounds(name)
     if not name.strip():
-        return _answer(Ask("list", (), None), lang, view, always=True)
+        return _answer(Ask("list", (), period), lang, view, always=True)
     ids = _org_ids(name, view)
     if not ids:
         return None
-    return _answer(Ask("list", ids, None), lang, view)
+    return _answer(Ask("list", ids, period), lang, view, always=period is not None)
+
+
+_BOUND = re.compile(r"(?:^|\s)(?:--)?(since|from|until|to)\s+(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=\s|$)", re.I)
+
+
+def _bounds(text: str) -> tuple[str, Period | None]:
+    """`/partners list LINK-J since 2018-06 until 2020-02`: the name and the date range
+    (YYYY, YYYY-MM or YYYY-MM-DD, as `partnerbot partners --since/--until` takes them)."""
+    since = until = None
+    for m in _BOUND.finditer(text):
+        if m.group(1).lower() in ("since", "from"):
+            since = m.group(2)
+        else:
+            until = m.group(2)
+    name = _BOUND.sub(" ", text).strip()
+    return name, Period(since, until) if since or until else None
 
 
 def _org_ids(name: str, view: SearchIndex) -> tuple[str, ...]:
@@ -95,6 +113,12 @@ def partner_rows(view: SearchIndex, name: str | None = None, since: str | None =
     dates = {rid: r.date for rid, r in view.releases.items()}
     records = view.registry.select(ids, since, until, dates)
     return partners_json(records, view.registry.orgs)
+
+
+def explain_rows(view: SearchIndex, doc_id: str) -> list[dict[str, Any]] | None:
+    """Every candidate party of release `doc_id`, taken or not, with the features that
+    decided it (`partnerbot partners --explain ID`); None for an unknown release."""
+    return view.explain_parties(doc_id)
 
 
 def org_rows(view: SearchIndex) -> list[dict[str, Any]]:
@@ -121,9 +145,31 @@ def _answer(ask: Ask, lang: str, view: SearchIndex, always: bool = False) -> Ans
                             if line.source and len(lines) <= QUOTED_LINES)
     quotes = tuple(Quote(n=numbers[rid], text=text, doc_id=rid, start=a, end=b)
                    for rid, text, a, b in (src for src in sources if src))
+    stated = _stated(records, view) if ask.frame == "count" and ask.org_ids and not ask.period else None
+    if stated is not None:  # the release's own figure leads; the registry's list follows
+        rid, total, quote = stated
+        if rid not in numbers:
+            numbers[rid] = len(numbers) + 1
+            citations = (*citations, citation(numbers[rid], view.releases[rid]))
+        head = [message("registry_stated", lang, total=total, org=subject, n=numbers[rid])]
+        if total != len(lines):
+            head.append(message("registry_stated_differs", lang, n=len(lines)))
+        lead = "\n".join([*head, lead])
+        quotes = (Quote(numbers[rid], quote[0], rid, quote[1], quote[2]), *quotes)
     return Answer(kind="answer", text="\n".join([lead, *(line.text for line in lines)]),
                   lang=lang, quotes=quotes, citations=citations, retrieved=tuple(numbers),
                   sources_heading=message("sources", lang), rows=tuple(_rows(lines)))
+
+
+def _stated(records: list[Record], view: SearchIndex) -> tuple[str, int, tuple[str, int, int]] | None:
+    """The total of partnerships the latest release among `records` states ("the 16th
+    cooperation partner"): (release id, figure, (sentence, start, end)), or None."""
+    stated = [r for r in records if r.extra.get("total") and not r.mentioned]
+    if not stated:
+        return None
+    r = max(stated, key=lambda r: (view.releases[r.release].date or "", int(r.extra["total"])))
+    return r.release, int(r.extra["total"]), (r.extra["total_sentence"], int(r.extra.get("total_start") or 0),
+                                              int(r.extra.get("total_end") or 0))
 
 
 def _lead(ask: Ask, lang: str, subject: str, period: str, n: int) -> str:

@@ -16,20 +16,11 @@ from partnerbot.bot.messages import message
 from partnerbot.bot.question.cues import Period
 from partnerbot.bot.question.terms import general_terms, name_like, org_words
 from partnerbot.corpus.language.korean import strip_particle
-from partnerbot.retrieval.search import NameForms, Org, Record, SearchIndex
+from partnerbot.corpus.language.scripts import lang_of_script
+from partnerbot.retrieval.search import NameForms, Org, PartyMention, Record, SearchIndex
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_KANA_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]{1,7}")
 _CJK_WORD = re.compile(r"[\uac00-\ud7a3]{2,}|[\u30a0-\u30ff\u4e00-\u9fff々ー・]{2,}")
-
-
-def script_of(name: str) -> str:
-    if _HANGUL.search(name):
-        return "ko"
-    if _KANA_HAN.search(name):
-        return "ja"
-    return "en"
 
 
 # ---- which organisations a question names ----------------------------------------------------
@@ -41,7 +32,7 @@ def _pattern(form: str) -> re.Pattern[str] | None:
     if not parts:
         return None
     body = r"[\s\-‐·・]*".join(re.escape(p) for p in parts)
-    if script_of(form) == "en":
+    if lang_of_script(form) == "en":
         if len(form.replace(" ", "")) < 3:
             return None
         return re.compile(r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])", re.IGNORECASE)
@@ -87,12 +78,8 @@ def find_orgs(text: str, view: SearchIndex) -> list[tuple[str, ...]] | None:
 
 def _same(name: str, oid: str, view: SearchIndex) -> tuple[str, ...]:
     """`oid` and the organisations written as another form of `name` the corpus gives."""
-    ids = [oid]
     core = " ".join(w for w in name.split() if not _generic(w))  # "City of Kawasaki" -> "Kawasaki"
-    for form in dict.fromkeys([*view.names.forms_of(name), *view.names.forms_of(core or name)]):
-        if form != name and not _generic(form):
-            ids.extend(o.id for o in view.registry.find(form)[:1])
-    return tuple(dict.fromkeys(ids))
+    return view.identity.orgs_like([name, core or name], oid, keep=lambda f: not _generic(f))
 
 
 def _names(text: str) -> list[str]:
@@ -107,7 +94,7 @@ def _names(text: str) -> list[str]:
                 not re.search(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]", w) for w in words):
             out.append(" ".join(words))
     for m in _CJK_WORD.finditer(text):
-        word = strip_particle(m.group(0)) if _HANGUL.search(m.group(0)) else m.group(0)
+        word = strip_particle(m.group(0)) if lang_of_script(m.group(0)) == "ko" else m.group(0)
         if len(word) >= 2 and word.casefold() not in general and name_like(word):
             out.append(word)
     return out
@@ -117,14 +104,13 @@ def _known(name: str, view: SearchIndex) -> str | None:
     """The organisation `name` (or a form the corpus gives for it) is; "" when it is a name
     of something else the corpus knows (a place, a person); None when it is unknown."""
     registry = view.registry
-    for form in [name, *view.names.forms_of(name)]:
-        orgs = registry.find(form)
-        if orgs:
-            return orgs[0].id
+    found = view.identity.org_of(name)
+    if found:
+        return found
     words = name.casefold().split()
     for org in registry.orgs:  # a short form: "Kestrel" for "Kestrel Genomics"
         if any(f.casefold().split()[:len(words)] == words and not _generic(f.split()[0])
-               for f in org.forms if script_of(f) == "en" and len(f.split()) > len(words)):
+               for f in org.forms if lang_of_script(f) == "en" and len(f.split()) > len(words)):
             return org.id
     if view.terms.known([name]):
         return ""  # the corpus writes it but no partnership has it as a party: not a party
@@ -139,10 +125,10 @@ def org_label(org: Org | None, lang: str, view: SearchIndex) -> str:
     if org is None:
         return "?"
     names = _names_of(org, view)
-    mine = [n for n in names if script_of(n) == lang]
+    mine = [n for n in names if lang_of_script(n) == lang]
     first = mine[0] if mine else names[0]
     also = list(dict.fromkeys(n for n in (
-        next((n for n in names if script_of(n) != script_of(first)), None),
+        next((n for n in names if lang_of_script(n) != lang_of_script(first)), None),
         _acronym(org, first)) if n))
     return f"{first} ({', '.join(also)})" if also else first
 
@@ -167,9 +153,29 @@ def _names_of(org: Org, view: SearchIndex) -> list[str]:
     return list(dict.fromkeys([*names, *rest, org.name]))
 
 
+def _written(value: str | None, lang: str) -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD bound as the asker's language writes it."""
+    parts = (value or "").split("-")
+    if lang in ("ko", "ja"):
+        units = ("년", "월", "일") if lang == "ko" else ("年", "月", "日")
+        sep = " " if lang == "ko" else ""
+        return sep.join(f"{int(p) if i else p}{units[i]}" for i, p in enumerate(parts))
+    return value or ""
+
+
 def period_label(period: Period | None, lang: str) -> str:
+    """The period of a registry answer: years as before, months and days written out."""
     if period is None or not (period.since or period.until):
         return ""
+    if any(v and len(v) > 4 for v in (period.since, period.until)):
+        since, until = _written(period.since, lang), _written(period.until, lang)
+        if period.since and period.since == period.until:
+            return message("registry_in_date", lang, since=since)
+        if period.since and period.until:
+            return message("registry_between_date", lang, since=since, until=until)
+        if period.since:
+            return message("registry_since_date", lang, since=since)
+        return message("registry_until_date", lang, until=until)
     if period.one_year:
         return message("registry_in", lang, year=period.one_year)
     if period.since and period.until:
@@ -205,6 +211,8 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         dated = [k for k in groups if k[:2] == (orgs, kind) and k[2]]
         if not year and len(dated) == 1:  # the same partnership, one release without a date
             groups[dated[0]].extend(groups.pop((orgs, kind, year)))
+    _join_translations(groups, view)
+    _absorb_listed(groups, subject)
     numbers: dict[str, int] = {}
     lines: list[Line] = []
     ordered = sorted(groups.values(), key=lambda g: (
@@ -222,6 +230,51 @@ def lines_of(records: Sequence[Record], subject: Sequence[str], lang: str,
         lines.append(Line(f"• {names} — {kind}, {date}{note} {marks}", when, tuple(rel),
                           _source(group, lang, view)))
     return lines, numbers
+
+
+def _join_translations(groups: dict[tuple[frozenset[str], str, str], list[Record]], view: SearchIndex) -> None:
+    """A release and its translation report one signing even when they read it a little
+    differently (an MOU in one, an agreement in the other; a third party named in one only):
+    groups of the same year holding a release and its translation, one's organisations within
+    the other's or sharing two, are one line."""
+    changed = True
+    while changed:
+        changed = False
+        keys = sorted(groups, key=lambda k: -len(k[0]))
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if (a[2] and b[2] and a[2] != b[2]) or not (b[0] <= a[0] or len(a[0] & b[0]) >= 2):
+                    continue
+                paired = any(view.translation_of(x.release) == y.release for x in groups[a] for y in groups[b])
+                if paired:
+                    groups[a].extend(groups.pop(b))
+                    changed = True
+                    break
+            if changed:
+                break
+
+
+def _covers(party: PartyMention, record: Record) -> bool:
+    """`record` names the organisation of `party`: the same organisation, or a name the
+    party's name begins ("Yokohama" in "Yokohama City" of the same subject's partnerships)."""
+    if party.org and party.org in {p.org for p in record.parties}:
+        return True
+    words = party.name.casefold().split()
+    return any(p.name.casefold().split()[:len(words)] == words for p in record.parties)
+
+
+def _absorb_listed(groups: dict[tuple[frozenset[str], str, str], list[Record]], subject: Sequence[str]) -> None:
+    """A dateless list of earlier partners ("LINK-J · Kawasaki · Yokohama (mentioned)") whose
+    every partner has a partnership of its own among the lines is not another partnership:
+    its release becomes one more source of each of those lines."""
+    for k in [k for k, g in groups.items() if not k[2] and all(r.mentioned for r in g)]:
+        others = [(o, g) for o, g in groups.items() if o != k]
+        partners = [p for p in groups[k][0].parties if p.org not in subject]
+        homes = [[g for _, g in others if any(_covers(p, r) for r in g)] for p in partners]
+        if partners and all(homes):
+            listed = groups.pop(k)
+            for home in homes:
+                home[0].extend(listed)
 
 
 def _source(group: Sequence[Record], lang: str, view: SearchIndex) -> tuple[str, str, int, int] | None:

@@ -18,7 +18,6 @@ from functools import cache
 from partnerbot.corpus.language.korean import (
     QUESTION_STEMS,
     QUESTION_WORDS,
-    name_variants,
     strip_particle,
 )
 from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA, script_of
@@ -150,24 +149,9 @@ def forms_of(name: str, view: SearchIndex) -> tuple[str, ...]:
     further (발도리아 -> Valdoria -> バルドリア), those of the name without its kind of body
     (다솜대병원 -> 다솜대 -> Dasom) or of its parts (バルドリア・ヘルスクラスター), and those of
     the organisation the partnership registry resolved it to across releases and scripts
-    (중소벤처기업부 = Ministry of SMEs and Startups, from a release and its translation)."""
-    first = [name, *view.names.forms_of(name)]
-    if script_of(name) == "ko":
-        for variant in name_variants(name)[1:]:
-            first.extend(view.names.forms_of(variant))
-    if "・" in name:
-        for part in name.split("・"):
-            if len(part) >= 3:
-                first.extend(view.names.forms_of(part))
-    found = dict.fromkeys(first)
-    for form in list(found):
-        if form != name:
-            found.update(dict.fromkeys(view.names.forms_of(form)))
-    orgs = view.registry.find(name)
-    if 0 < len(orgs) <= 2:
-        for org in orgs:
-            found.update(dict.fromkeys(org.forms))
-    return tuple(found)
+    (중소벤처기업부 = Ministry of SMEs and Startups, from a release and its translation);
+    one service answers it for every layer (`retrieval/identity.py`)."""
+    return view.identity.forms_of(name)
 
 
 def _whole_name(run: Sequence[str], view: SearchIndex) -> tuple[str, tuple[str, ...]] | None:

@@ -71,3 +71,10 @@ def script_of(text: str) -> str:
     if _NAME_JA.search(text):
         return "ja"
     return "latin" if _LATIN_CH.search(text) else ""
+
+
+def lang_of_script(text: str) -> str:
+    """The language whose conventions a name or sentence is read in: `ko` for Hangul, `ja`
+    for katakana or kanji, `en` for anything else (Latin letters, digits, nothing)."""
+    found = script_of(text)
+    return found if found in ("ko", "ja") else "en"

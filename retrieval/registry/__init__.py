@@ -17,12 +17,22 @@ from typing import Any
 
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.lexicon import Lexicon
-from partnerbot.retrieval.registry.extract import extract
 from partnerbot.retrieval.registry.orgs import load_overrides, resolve
+from partnerbot.retrieval.registry.parties import extract, index_records
 from partnerbot.retrieval.registry.records import Org, PartyMention, Record, from_json, to_json
 
-__all__ = ["Org", "PartyMention", "Record", "build", "extract", "from_json", "partners_json",
-           "resolve", "to_json"]
+__all__ = [
+    "Org",
+    "PartyMention",
+    "Record",
+    "build",
+    "extract",
+    "from_json",
+    "index_records",
+    "partners_json",
+    "resolve",
+    "to_json",
+]
 
 
 def build(releases: Sequence[Release], lexicon: Lexicon | None = None, corpus_dir: Path | None = None,
@@ -31,7 +41,7 @@ def build(releases: Sequence[Release], lexicon: Lexicon | None = None, corpus_di
     unchanged releases) with organisations resolved and the overrides file applied."""
     records: list[Record] = []
     for r in releases:
-        records.extend(cached[r.id] if cached is not None and r.id in cached else extract(r))
+        records.extend(cached[r.id] if cached is not None and r.id in cached else index_records(r))
     return resolve(records, releases, lexicon, load_overrides(corpus_dir))
 
 
@@ -40,7 +50,7 @@ def partners_json(records: Iterable[Record], orgs: Iterable[Org]) -> list[dict[s
     organisation is written in across the corpus, release ids, kind, date and sources."""
     by_id = {o.id: o for o in orgs}
     out = []
-    for r in sorted(records, key=lambda r: (r.signed or "9999", r.release)):  # undated last
+    for r in sorted((r for r in records if not r.names_only), key=lambda r: (r.signed or "9999", r.release)):
         parties = []
         for p in r.parties:
             org = by_id.get(p.org or "")

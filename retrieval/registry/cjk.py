@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from partnerbot.corpus.language.dates import mentions
 from partnerbot.retrieval.lexicon import strip_particle
 from partnerbot.retrieval.registry.names import _FILL, Name, finish, mask
 from partnerbot.retrieval.registry.vocab import (
@@ -28,7 +29,8 @@ from partnerbot.retrieval.registry.vocab import (
 _KO_PARTY = re.compile(r"(와|과|와의|과의|은|는|이|가|하고|및)$")
 _KO_STOP_END = re.compile(r"(?:에서|에게|으로|부터|까지|에|를|을|의|로|고|며|서|해|한|된|인|던|할|될|면|했|하여|"
                           r"하는|위해|통해|대해|함께|일|월|년|분|시)$")
-_DATE = re.compile(r"^[\d.,'’~\-:]+(?:일|월|년|시|분|日|月|年|時)?$|^\d+(?:일|월|년)|^\d")
+# a word led by a figure (a date, a time, a count: "19일", "3月", "2024") is never a name
+_FIGURE_LED = re.compile(r"^\d")
 _JA_FUNCTION = {"これ", "それ", "あれ", "また", "さらに", "なお", "および", "ならびに", "まず", "ただし", "こちら"}
 _JA_NAME_CH = r"A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff\u3005\uff10-\uff5a・ー＆&\-\.\u2591()（）『』"
 
@@ -45,7 +47,7 @@ def _ko_ok(name: Name) -> bool:
     last = n.split()[-1] if n.split() else ""
     if len(n) < 2 or n in KO_NOT_NAMES or last in KO_NOT_NAMES or last in KO_DESCRIPTORS:
         return False
-    if _DATE.match(last) or last in KO_TITLES or (last.endswith(GENERIC_KO) and not name.forms):
+    if _FIGURE_LED.match(last) or last in KO_TITLES or (last.endswith(GENERIC_KO) and not name.forms):
         return False
     return not any(last.endswith(a) for a in KO_ACTIVITY) or _org_like_ko(n, bool(name.forms))
 
@@ -112,7 +114,7 @@ def _ko_list(sentence: str, masked: str, words: list[tuple[int, int]], i: int, s
             spans.append((start, head_end))
             head_end, start, j = ws + len(w.rstrip(",，、")), ws, j - 1
             continue
-        if _KO_STOP_END.search(w) or _DATE.match(w) or w.endswith(GENERIC_KO) or w in KO_DESCRIPTORS or w in KO_NOT_NAMES \
+        if _KO_STOP_END.search(w) or _FIGURE_LED.match(w) or w.endswith(GENERIC_KO) or w in KO_DESCRIPTORS or w in KO_NOT_NAMES \
                 or w in KO_TITLES or (_KO_PARTY.search(w) and strip_particle(w) != w):
             break
         if not re.fullmatch(rf"[\w\-·&{_FILL}()’'‘]+", w):
@@ -125,7 +127,7 @@ def _ko_list(sentence: str, masked: str, words: list[tuple[int, int]], i: int, s
 
 def _ja_ok(name: Name) -> bool:
     n = name.name
-    if len(n) < 2 or n in JA_NOT_NAMES or _DATE.match(n) or re.fullmatch(r"[\d年月日時分.\s]+", n):
+    if len(n) < 2 or n in JA_NOT_NAMES or _FIGURE_LED.match(n) or re.fullmatch(r"[\d年月日時分.\s]+", n):
         return False
     if n.endswith(GENERIC_JA) and not name.forms:
         return False
@@ -199,7 +201,7 @@ def _ja_back(masked: str, end: int) -> int | None:
     return i if end - i >= 2 else None
 
 
-_DATED_ITEM = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:년|年)\s*(?:(\d{1,2})\s*(?:월|月)\s*)?(?:に|には|에)?\s*(.+)$")
+_PARTICLE = re.compile(r"^\s*(?:に|には|에)?\s*")
 
 
 def dated_items(text: str, lang: str) -> list[tuple[str, Name]]:
@@ -207,13 +209,14 @@ def dated_items(text: str, lang: str) -> list[tuple[str, Name]]:
     2022년 C와 협약을 맺었다" / "2019年5月にA、2021年にBと…": (YYYY or YYYY-MM, party)."""
     out: list[tuple[str, Name]] = []
     for piece in re.split(r"[,、，]\s*", text):
-        m = _DATED_ITEM.search(piece)
-        if not m:
+        m = next((d for d in mentions(piece) if d.form in ("year", "month_year") and d.cued
+                  and d.year), None)
+        rest = _PARTICLE.sub("", piece[m.end:]).strip() if m else ""
+        if m is None or not rest:
             continue
-        rest = m.group(3).strip()
         found = (ko_names if lang == "ko" else ja_names)(rest + ("와" if lang == "ko" else "と"),
                                                         len(rest) + 1)
         if found:
-            when = m.group(1) + (f"-{int(m.group(2)):02d}" if m.group(2) else "")
+            when = f"{m.year}" + (f"-{m.month:02d}" if m.month else "")
             out.append((when, found[0]))
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from partnerbot.corpus.language.scripts import script_of
+from partnerbot.corpus.language.scripts import lang_of_script
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.phonetic import similarity
 from partnerbot.retrieval.registry import cjk, english
@@ -43,10 +43,7 @@ _KO_PERSON = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s+((?:[\w\-]+\s)?[\w\-]
                         r"센터장|총장|장관|차관|청장|시장|지사|사무총장|본부장|최고\w*책임자))(?=[\s(,은는과와이가]|$)")
 
 
-def _script(text: str) -> str:
-    """The language a sentence's names are parsed in: ko, ja, or en for anything else."""
-    found = script_of(text)
-    return found if found in ("ko", "ja") else "en"
+_script = lang_of_script  # the language a sentence's names are parsed in
 
 
 def sentences(release: Release) -> list[Source]:
@@ -241,8 +238,9 @@ def _merge(a: Record, b: Record) -> Record:
                    sources=a.sources + tuple(s for s in b.sources if s not in a.sources))
 
 
-def extract(release: Release) -> list[Record]:
-    """The partnerships `release` reports (announced) or lists (mentioned)."""
+def rule_records(release: Release) -> list[Record]:
+    """The partnerships `release` reports (announced) or lists (mentioned), as the sentence
+    rules read them; `parties.extract` then decides which candidates are parties."""
     srcs = sentences(release)
     found: list[tuple[int, Record]] = []
     for i, src in enumerate(srcs):

@@ -23,6 +23,8 @@ _OPEN = "([（『【“‘\"'「"
 _CLOSE = {"(": ")", "[": "]", "（": "）", "『": "』", "【": "】", "“": "”", "‘": "’", '"': '"', "'": "'", "「": "」"}
 _FILL = "\u2591"  # stands for any character inside brackets
 _DIRECTIONS = re.compile(r"^(?:좌측|우측|왼쪽|오른쪽|가운데|사진|左|右|中央|left|right|center|centre|photo)$", re.I)
+_PLACE_TYPE = re.compile(r"(?:\b(?:[Cc]ity|[Pp]ref\.?|[Pp]refecture|[Pp]rovince|[Ss]tate|[Cc]ounty)|"
+                         r"[가-힣](?:시|도|군)|[\u4e00-\u9fff\u30a0-\u30ff](?:市|県|府|州|町))$")
 _LEGAL_FORMS = re.compile(r"^(?:一般財団法人|公益財団法人|一般社団法人|公益社団法人|国立研究開発法人|独立行政法人|"
                           r"学校法人|社会福祉法人|株式会社|사단법인|재단법인|주식회사|\(주\)|㈜)\s*|\s*(?:株式会社|\(주\)|㈜)$")
 
@@ -83,6 +85,9 @@ def _abbreviates(short: str, outer: str) -> bool:
 def bracket_content(inner: str, target: Name, outer_cjk: str = "") -> None:
     """Read the content of a bracket after a name: aliases ("HBF", "hereinafter 'X'", "이하 X",
     "以下、X"), people ("이사장 홍길동", "代表者:山田 太郎"), or nothing (descriptions)."""
+    places = [x.strip() for x in re.split(r"[,;，；、]", inner) if x.strip()]
+    if places and all(_PLACE_TYPE.search(x) for x in places):
+        return  # "(Tsuruoka City, Yamagata Pref.)": where the body is, not another name of it
     # ", 소재지: …", ", 소장: …" start a labelled field, as ", 이하 …" starts an alias
     for piece in re.split(r"[;；]|(?<!以下)(?<!이하)、(?!\s*[「『\"“])|,(?=\s*(?:hereinafter|이하|以下))"
                           r"|,(?=\s*[^,:：\s]{1,6}\s*[:：])", inner):

@@ -94,14 +94,27 @@ class _Union:
         return True
 
 
+class _FoldTable(dict[int, str]):
+    """Each character's unaccented form, computed the first time it is met (`str.translate`
+    runs in C: the registry folds every release on every build)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        self[code] = unicodedata.normalize("NFKD", c)[:1] or c
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def _fold(s: str) -> str:
     """`s` without accents, one character for one, so offsets still point into `s`."""
     if s.isascii():
         return s
-    return "".join((unicodedata.normalize("NFKD", c)[:1] or c) for c in s)
+    return s.translate(_FOLD)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _folded_text(text: str) -> str:
     """A release folded once, not once per party it names (minutes on a large corpus)."""
     return _fold(text)
@@ -231,8 +244,11 @@ def resolve(records: list[Record], releases: Iterable[Release], lexicon: Lexicon
             for j in ids[x + 1:]:
                 rec_i, rec_j = records[mentions[i][0]], records[mentions[j][0]]
                 # an earlier partnership's party may be a loose phrase: only its own record's
-                # mentions or exact forms join it
-                if (rec_i is rec_j or not (rec_i.mentioned or rec_j.mentioned)) \
+                # mentions or exact forms join it; the parties of one announced record are
+                # distinct by construction ("BIO" and "KoreaBIO" signing with each other)
+                loose_i, loose_j = rec_i.mentioned or rec_i.names_only, rec_j.mentioned or rec_j.names_only
+                same_record = rec_i is rec_j
+                if ((same_record and loose_i) or (not same_record and not (loose_i or loose_j))) \
                         and same_party(mentions[i][2], mentions[j][2]):
                     uf.join(i, j)
     _join_sound_alikes(mentions, uf)
@@ -290,7 +306,7 @@ def _align_translations(records: list[Record], mentions: list[tuple[int, int, Pa
         of_record.setdefault(m[0], []).append(i)
     by_release: dict[str, list[int]] = {}
     for ri, rec in enumerate(records):
-        if not rec.mentioned:
+        if not rec.mentioned and not rec.names_only:
             by_release.setdefault(rec.release, []).append(ri)
     for rel in releases:
         other = rel.translation_of
@@ -305,8 +321,17 @@ def _align_translations(records: list[Record], mentions: list[tuple[int, int, Pa
                           if not any(uf.find(i) == uf.find(j) for j in of_record.get(b, []))]
                 left_b = [j for j in of_record.get(b, [])
                           if not any(uf.find(i) == uf.find(j) for i in of_record.get(a, []))]
+                if not (len(left_a) == 1 and len(left_b) == 1):  # the parties the rules read, if that pairs them
+                    left_a, left_b = _ruled(left_a, ra, mentions), _ruled(left_b, rb, mentions)
                 if len(left_a) == 1 and len(left_b) == 1 and len(of_record.get(a, [])) >= 2:
                     uf.join(left_a[0], left_b[0])
+
+
+def _ruled(left: list[int], record: Record, mentions: list[tuple[int, int, PartyMention, list[str]]]) -> list[int]:
+    """Of a record's unpaired mentions, those the sentence rules read too (the leading
+    `extra["ruled"]` parties), the stronger evidence when the fitted decision added others."""
+    ruled = int(record.extra.get("ruled") or len(record.parties))
+    return [i for i in left if mentions[i][1] < ruled]
 
 
 def _build(records: list[Record], mentions: list[tuple[int, int, PartyMention, list[str]]],

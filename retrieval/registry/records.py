@@ -72,6 +72,12 @@ class Record:
     def with_parties(self, parties: tuple[PartyMention, ...]) -> Record:
         return replace(self, parties=parties)
 
+    @property
+    def names_only(self) -> bool:
+        """Names the sentence rules read as parties but the fitted decision did not take:
+        kept for organisation identity (their forms), never listed as a partnership."""
+        return self.extra.get("names_only") == "1"
+
 
 @dataclass(frozen=True)
 class Org:

@@ -26,7 +26,7 @@ from partnerbot.retrieval.registry.records import (
 
 # Bumped when extraction changes what it finds: records cached under another number are
 # extracted afresh instead of reused.
-REGISTRY_FORMAT = 2
+REGISTRY_FORMAT = 3  # 3: parties chosen by the fitted decision
 FILE = "registry.json"
 
 
@@ -134,7 +134,9 @@ class Registry:
 
         def close(k: str) -> bool:
             short, long_ = sorted((k, key), key=len)
-            return len(short) >= 2 and short in long_ and len(short) >= 0.6 * len(long_)
+            # three Latin letters are an abbreviation of anything ("bio" in "kbio"): not near
+            enough = len(short) >= (4 if short.isascii() else 2)
+            return enough and short in long_ and len(short) >= 0.6 * len(long_)
 
         near = [o for o in self.orgs if any(close(k) for k in self._keys[o.id])]
         if near:
@@ -153,7 +155,7 @@ class Registry:
         wanted = set(org_ids)
         out = []
         for r in self.records:
-            if wanted and not wanted & {p.org for p in r.parties}:
+            if r.names_only or (wanted and not wanted & {p.org for p in r.parties}):
                 continue
             when = self.date_of(r, dates)
             if (since or until) and not when:

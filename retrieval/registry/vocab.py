@@ -36,8 +36,6 @@ EARLIER = re.compile(
     r"\b(?:so far|already|previously|earlier|to date|in the past|similar agreement|follows? (?:a|an|the)|"
     r"after (?:its|their))\b|앞서|이미|그동안|지금까지|"
     r"바 있|지난해|작년|これまで|既に|すでに|先に|ておりました|ていた", re.I)
-TODAY = re.compile(r"\btoday\b|오늘|本日|今日", re.I)
-YESTERDAY = re.compile(r"\byesterday\b|어제|昨日", re.I)
 
 # ---- people ----------------------------------------------------------------------------------
 TITLE_WORDS = (
@@ -79,6 +77,7 @@ ORG_SUFFIX_JA = (
     "市", "県", "府", "都", "道", "州", "省", "庁", "機構", "会社", "工業", "大学", "財団", "法人", "協会", "学会",
     "研究所", "センター", "パーク", "クラスター", "機関", "銀行", "病院", "本部", "事業団", "振興会", "協議会",
     "委員会", "グループ", "製薬", "株式会社", "組合", "連合", "ヘッドクオーター", "インスティテュート",
+    "院", "会議", "公社", "公団", "基金", "有限公司",
 )
 # Words that describe an organisation without naming it ("사단법인 X", "バイオ企業のX").
 KO_DESCRIPTORS = {
