@@ -18,6 +18,7 @@ from collections.abc import Callable
 from partnerbot.corpus.language.korean import name_variants
 from partnerbot.corpus.language.scripts import script_of
 from partnerbot.retrieval.lexicon import Lexicon
+from partnerbot.retrieval.registry.orgs import norm
 from partnerbot.retrieval.registry.store import Registry
 
 _MAX_ORGS = 2  # a name found in more organisations than this is too vague to add their forms
@@ -76,10 +77,14 @@ class OrgIdentity:
                   ) -> tuple[str, ...]:
         """`first` and the organisations the lexicon's forms of `names` belong to (when the
         registry could not join them itself: `Kawasaki` ~ `川崎市`); `keep` drops forms too
-        general to identify anything ("City")."""
+        general to identify anything ("City"). A form that is only a part of every name given
+        (`Japan` of `Japan Bioindustry Association`) names a place or a word, not the body."""
         ids = [first]
         forms = dict.fromkeys(f for n in names for f in self._lexicon.forms_of(n))
+        keys = [norm(n) for n in names]
         for form in forms:
-            if form != names[0] and keep(form):
+            k = norm(form)
+            part = all(k != n and k in n for n in keys)  # "Japan" of "Japan Bioindustry Association"
+            if form != names[0] and keep(form) and not part:
                 ids.extend(o.id for o in self._registry.find(form)[:1])
         return tuple(dict.fromkeys(ids))

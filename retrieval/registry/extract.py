@@ -191,10 +191,20 @@ def _initials(name: str) -> str:
                    if w.lower() not in {"of", "and", "for", "the", "de", "in"}).lower()
 
 
+def _abbreviations(p: PartyMention) -> set[str]:
+    return {f for f in (p.name, *p.forms) if re.fullmatch(r"[A-Z][A-Za-z0-9&\-]{1,9}", f)
+            and sum(c.isupper() for c in f) >= 2}
+
+
 def same_party(a: PartyMention, b: PartyMention) -> bool:
     """Two mentions in one release name the same organisation: a shared form, one contained
     in the other ("Harlow" in "Harlow Institute of Medicine"), an acronym of the other
-    ("CUHP"), or a near spelling ("가람바이오추진단" ~ "가람바이오사업추진단")."""
+    ("CUHP"), or a near spelling ("가람바이오추진단" ~ "가람바이오사업추진단"); never two that each
+    define an abbreviation of their own ("UK BioIndustry Association (BIA)" and "Japan
+    Bioindustry Association (JBA)")."""
+    own_a, own_b = _abbreviations(a), _abbreviations(b)
+    if own_a and own_b and not own_a & own_b:
+        return False
     fa = {_key(x) for x in (a.name, *a.forms) if len(_key(x)) >= 2}
     fb = {_key(x) for x in (b.name, *b.forms) if len(_key(x)) >= 2}
     if fa & fb:
