@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from partnerbot.bot.answer.pipeline import answer_question
+from partnerbot.bot.answer.weights import Weights
 from partnerbot.bot.help import examples, is_help_request
 from partnerbot.bot.lang import detect_lang
 from partnerbot.bot.messages import message
@@ -42,6 +43,9 @@ class Engine:
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(live.status)
         self.admin = Admin.of(live, self.metrics)
+        # the reader's fitted weights; None: those shipped in bot/data/reader_weights.json
+        # (cross-validation sets the weights fitted on its training folds here)
+        self.reader_weights: Weights | None = None
         # an optional language model phrasing answers from the quotes (bot/llm/compose.py); with
         # no model configured nothing of it is imported
         self.composer: Composer | None = None
@@ -107,7 +111,8 @@ class Engine:
         try:
             text = with_context(text, question.context, view)
             answer = (answer_aggregate(text, lang, view)
-                      or answer_question(text, lang, view, self.settings.log_questions))
+                      or answer_question(text, lang, view, self.settings.log_questions,
+                                        self.reader_weights))
         except Exception:
             log.exception("answering failed (request %s)", question.request_id)
             answer = Answer(kind="error", text=message("error", lang), lang=lang)
