@@ -87,6 +87,51 @@ def _fit(rows: Sequence[tuple[dict[str, float], bool]], names: Sequence[str]) ->
                         if abs(c) > 1e-9}, intercept=round(intercept, 6))
 
 
+def _fit_pairwise(groups: Sequence[Sequence[tuple[dict[str, float], bool]]],
+                  names: Sequence[str]) -> Linear:
+    """A ranker fitted on pairs (an answering sentence against a non-answering one of the same
+    question: which sentence of these releases answers is the decision to make), then
+    calibrated to a probability by a one-feature logistic regression on its score (Platt)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    names = list(names)
+    flat = [r for g in groups for r in g]
+    if not names or not flat:
+        return Linear(coef={})
+    x_all = np.array([[v.get(n, 0.0) for n in names] for v, _ in flat], dtype=np.float64)
+    scaler = StandardScaler().fit(x_all)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    diffs: list[np.ndarray] = []
+    for group in groups:
+        if not group:
+            continue
+        x = (np.array([[v.get(n, 0.0) for n in names] for v, _ in group]) - scaler.mean_) / scale
+        y = np.array([label for _, label in group], dtype=bool)
+        if y.all() or not y.any():
+            continue
+        d = (x[y][:, None, :] - x[~y][None, :, :]).reshape(-1, len(names))
+        diffs.extend([d, -d])
+    if not diffs:
+        return Linear(coef={})
+    d = np.vstack(diffs)
+    labels = np.zeros(len(d))
+    start = 0
+    for block in diffs[::2]:  # each positive block is followed by its negative mirror
+        labels[start:start + len(block)] = 1
+        start += 2 * len(block)
+    ranker = LogisticRegression(C=C, max_iter=2000, fit_intercept=False).fit(d, labels)
+    w = ranker.coef_[0]
+    score = ((x_all - scaler.mean_) / scale) @ w
+    y_all = np.array([label for _, label in flat], dtype=np.int64)
+    platt = LogisticRegression(C=C, max_iter=2000).fit(score[:, None], y_all)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    coef = a * w / scale
+    intercept = b - float(np.sum(coef * scaler.mean_))
+    return Linear(coef={n: round(float(c), 6) for n, c in zip(names, coef, strict=True)
+                        if abs(c) > 1e-9}, intercept=round(intercept, 6))
+
+
 def fit(cases: Sequence[CaseRows], release_features: Collection[str] = RELEASE_FEATURES,
         sentence_features: Collection[str] = SENTENCE_FEATURES,
         meta: dict[str, object] | None = None) -> Weights:
@@ -94,6 +139,7 @@ def fit(cases: Sequence[CaseRows], release_features: Collection[str] = RELEASE_F
     rel = [r for c in cases for r in c.releases]
     sen = [s for c in cases for s in c.sentences]
     return Weights(release=_fit(rel, [n for n in RELEASE_FEATURES if n in release_features]),
-                   sentence=_fit(sen, [n for n in SENTENCE_FEATURES if n in sentence_features]),
+                   sentence=_fit_pairwise([c.sentences for c in cases],
+                                          [n for n in SENTENCE_FEATURES if n in sentence_features]),
                    meta={**(meta or {}), "release_rows": len(rel), "sentence_rows": len(sen),
                          "C": C})

@@ -42,7 +42,7 @@ SENTENCE_GROUPS: Mapping[str, tuple[str, ...]] = {
     "e5": ("sim_glob", "sim_loc", "sim_rrank"),
     "overlap": ("overlap", "p_overlap", "coverage", "p_coverage", "same_lang_s", "position"),
     "kind": (*(f"{k}_span" for k in _KIND_NAMES), *(f"{k}_span2" for k in _KIND_NAMES),
-             *(f"{k}_fit" for k in (*_KIND_NAMES, "list")), "who_title_span"),
+             *(f"{k}_fit" for k in (*_KIND_NAMES, "list")), "who_title_span", "span_coverage"),
     "shape": ("remark", "caption", "short"),
 }
 SENTENCE_FEATURES: tuple[str, ...] = tuple(n for g in SENTENCE_GROUPS.values() for n in g)
@@ -243,6 +243,8 @@ def sentence_values(ctx: SentenceContext, sentence: str, span: Span | None, *, s
         v[f"{k}_fit"] = float(fits(kind, sentence))
         if kind is Kind.WHO and ctx.asks_title:
             v["who_title_span"] = float(span is not None and span.quality > 0)
+        # the date (or figure, or person) of the pairing asked about sits beside its names
+        v["span_coverage"] = coverage if span is not None else 0.0
     elif kind is Kind.LIST:
         v["list_fit"] = float(bool(_LIST.search(sentence)))
     norm = " ".join(sentence.split())

@@ -15,6 +15,7 @@ from typing import Any
 
 from partnerbot.bot.answer import abstain
 from partnerbot.bot.answer.evidence import Evidence, quotes, score_sentences
+from partnerbot.bot.answer.pairing import asked_parties
 from partnerbot.bot.answer.features import ReleaseRow, SentenceContext, release_rows
 from partnerbot.bot.answer.slots import localise
 from partnerbot.bot.answer.verbatim import in_file
@@ -83,7 +84,7 @@ def read(text: str, lang: str, view: SearchIndex, weights: Weights | None = None
     passages = [(p, logp) for doc_id, logp in read_logp.items() for p in view.passages_of(doc_id)]
     ctx = SentenceContext.of(terms, kind, text, lang, q.expansion)
     evidence = score_sentences(passages, view, ctx, q, weights.sentence)
-    verdict = abstain.decide(terms, kind, evidence, view)
+    verdict = abstain.decide(terms, kind, evidence, view, asked_parties(text, lang))
     return Reading(query=q, terms=terms, kind=kind, releases=tuple(releases),
                    retrieved=retrieved, evidence=tuple(evidence), verdict=verdict)
 
