@@ -137,7 +137,7 @@ def hanja_coverage(terms: QuestionTerms, q_lang: str, r_lang: str, text: str,
 
     idf = view.terms.idf
     if q_lang == "ko" and r_lang == "ja":
-        toks = _reading_tokens(text, view)
+        toks = _reading_tokens_of(text)
         return sum(idf(t) for t in terms.tokens & toks) / q_weight
     if q_lang == "ja" and r_lang == "ko":
         bridged = view.terms.token_set(hangul_reading(" ".join(sorted(terms.tokens))))
@@ -153,10 +153,6 @@ def _reading_tokens_of(text: str) -> frozenset[str]:
     from partnerbot.retrieval.search import tokenize
 
     return frozenset(tokenize(hangul_reading(text)))
-
-
-def _reading_tokens(text: str, view: SearchIndex) -> frozenset[str]:
-    return _reading_tokens_of(text)
 
 
 _LATIN_WORD = re.compile(r"[a-z]{4,}")
@@ -184,7 +180,7 @@ def romaji_coverage(terms: QuestionTerms, q_lang: str, r_lang: str, text: str) -
         return 0.0
     if not asked:
         return 0.0
-    hits = sum(any(w.startswith(a) for w in words) for a in asked)
+    hits = sum(any(w.startswith(a) or a.startswith(w) for w in words) for a in asked)
     return min(hits, 3) / min(len(asked), 3)
 
 
@@ -253,6 +249,3 @@ def sentence_values(ctx: SentenceContext, sentence: str, span: Span | None, *, s
     v["short"] = float(len(sentence) < SHORT_CHARS and span is None)
     return v
 
-
-def mentions_any(text: str, forms: Sequence[str]) -> bool:
-    return NameForms.mentions(text, forms)
