@@ -16,6 +16,7 @@ figures. Both are scored by ../shared/eval/scoring/score_reader.py, the hidden s
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -108,7 +109,7 @@ def assign_folds(cases: Sequence[QACase], groups: Mapping[str, str], k: int) -> 
 
     for case in cases:
         reps = [groups.get(d, d) for d in case.doc_ids]
-        for a, b in zip(reps, reps[1:], strict=False):
+        for a, b in itertools.pairwise(reps):
             parent[find(a)] = find(b)
     members: dict[str, list[str]] = {}
     unanswerable: list[str] = []

@@ -72,7 +72,27 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
         unseen = [t for t in terms.tokens if not stats.has_token(t)]
         if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, stats):
             return Verdict(True, f"off topic: {', '.join(sorted(unseen))} are in no release")
+    if kind is Kind.OTHER and len(terms.names) <= 1 \
+            and not _says_what_was_asked(terms, kept[0], stats, view):
+        # "the capital of France": a release naming France, about something else (a question
+        # naming two parties asks about their pairing, which the check above has found)
+        return Verdict(True, "the best sentence shares no word of the question but its names")
     return Verdict(False, "", tuple(kept))
+
+
+def _says_what_was_asked(terms: QuestionTerms, lead: Evidence, stats: TermStats,
+                         view: SearchIndex) -> bool:
+    """Does the lead's release (or its translation) share a word of the question other than the
+    parties' names, directly or through the glossary's translations?"""
+    name_tokens = {t for name, forms in terms.names for f in (name, *forms)
+                   for t in stats.tokens(f)}
+    # words no release holds ("going") say nothing about which release answers
+    asked = {t for t in (terms.tokens | terms.expansion_tokens) - name_tokens
+             if stats.has_token(t)}
+    if not asked:
+        return True
+    group = [d for d in (lead.doc_id, view.translation_of(lead.doc_id)) if d]
+    return any(asked & stats.token_set(view.releases[d].text) for d in group)
 
 
 def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,

@@ -20,7 +20,7 @@ from partnerbot.bot.answer.slots import Span, asks_for_title, find_span
 from partnerbot.bot.question.kind import Kind, fits
 from partnerbot.bot.question.terms import QuestionTerms
 from partnerbot.corpus.language.scripts import script_of
-from partnerbot.retrieval.search import Hit, NameForms, SearchIndex
+from partnerbot.retrieval.search import Hit, SearchIndex
 
 SPAN_KINDS = frozenset({Kind.WHEN, Kind.AMOUNT, Kind.COUNT, Kind.DURATION, Kind.WHO,
                         Kind.WHERE})

@@ -15,8 +15,8 @@ from typing import Any
 
 from partnerbot.bot.answer import abstain
 from partnerbot.bot.answer.evidence import Evidence, quotes, score_sentences
-from partnerbot.bot.answer.pairing import asked_parties
 from partnerbot.bot.answer.features import ReleaseRow, SentenceContext, release_rows
+from partnerbot.bot.answer.pairing import asked_parties
 from partnerbot.bot.answer.slots import localise
 from partnerbot.bot.answer.verbatim import in_file
 from partnerbot.bot.answer.weights import Linear, Weights, default_weights, log_probability
