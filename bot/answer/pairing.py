@@ -25,10 +25,15 @@ from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KA
 from partnerbot.retrieval.search import NameForms, SearchIndex
 
 _WORD = f"[{HANGUL_SYLLABLES}{KATAKANA}{HAN_UNIFIED}A-Za-z0-9\\-·・ー&*]+"
-_KO_PAIR = re.compile(f"({_WORD})(?:와|과|이랑|랑)\\s+({_WORD})")
-_JA_PAIR = re.compile(f"({_WORD}?)と({_WORD}?)(?:は|が|の|と|で|に)")
+# "A와 B는" / "AとBは": A is a party whether the question joins A and B or asks what was
+# signed with A; B only when it carries a subject, topic or possessive particle (else it is
+# the object: "가온진흥원이랑 의향서 언제 서명했어")
+_KO_PAIR = re.compile(f"({_WORD})(?:와|과|이랑|랑)\\s+(?:({_WORD}?)(?:는|은|이|가|의)(?=\\s|$)|{_WORD})")
+_JA_PAIR = re.compile(f"({_WORD}?)と(?:({_WORD}?)(?:は|が|の))?")
 _HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
 _LATIN_WORDS = re.compile(r"[a-z]{4,}")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+SOUND_ALIKE = 0.8  # phonetic-key similarity of one name in two scripts (as the registry's)
 _KATAKANA_WORD = re.compile(f"[{KATAKANA}]{{2,}}")
 _KANJI_WORD = re.compile(f"[{HAN_UNIFIED}]{{2,}}")
 _VERB_ENDING = re.compile("(다|요|어|나|까|지|야|고|는데|니|할|한|된|하는)$")
@@ -42,6 +47,8 @@ def asked_parties(question: str, lang: str) -> list[str]:
     for pattern in ((_KO_PAIR,) if lang == "ko" else (_JA_PAIR,) if lang == "ja" else ()):
         for m in pattern.finditer(question):
             for group in m.groups():
+                if not group:
+                    continue
                 for word in re.split("[·・]", group):  # 오송재단·생명연: two parties
                     word = strip_particle(word) if _HANGUL_WORD.fullmatch(word) else word
                     if _checkable(word):
@@ -84,6 +91,8 @@ def found_in(party: str, doc_ids: Sequence[str], view: SearchIndex,
 
             if _covers(view.terms.tokens(hangul_reading(party)), have):
                 return True
+        if script in ("ko", "ja") and lang not in ("ja", "ko") and _sounds_in(party, text):
+            return True
         if script == "ja" and lang not in ("ja", "ko"):
             from partnerbot.bot.answer.features import _romaji_words
 
@@ -92,6 +101,15 @@ def found_in(party: str, doc_ids: Sequence[str], view: SearchIndex,
                    for w in words):
                 return True
     return False
+
+
+def _sounds_in(party: str, text: str) -> bool:
+    """A Hangul or katakana spelling of a Latin name (포트엘리슨, ノースミア, ラオンセル) that
+    sounds like a run of one to three Latin words of `text` (Port Ellison, Northmere, Raon
+    Cell), by the phonetic keys the lexicon matches names with."""
+    words = _LATIN_RUN.findall(text)
+    return any(NameForms.sound_similarity(party, "".join(words[i:i + n])) >= SOUND_ALIKE
+               for i in range(len(words)) for n in (1, 2, 3))
 
 
 def _covers(grams: Sequence[str], have: frozenset[str]) -> bool:
