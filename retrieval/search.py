@@ -88,10 +88,13 @@ class NameForms:
         return _lexicon.mentions(text, forms)
 
     @staticmethod
-    def sound_similarity(a: str, b: str) -> float:
+    def sound_similarity(a: str, b: str, prefix: bool = False) -> float:
         """How alike two spellings sound, in any of our scripts (1 - normalised edit
-        distance of their phonetic keys; 0 when either has none)."""
+        distance of their phonetic keys; 0 when either has none). `prefix`: `a` against the
+        start of `b` (ラオンセル in 라온셀테라퓨틱스)."""
         ka, kb = _phonetic.key(a), _phonetic.key(b)
+        if prefix:
+            kb = kb[:len(ka)]
         return _phonetic.similarity(ka, kb) if len(ka) >= 3 and kb else 0.0
 
 

@@ -71,6 +71,31 @@ def test_the_parties_a_question_joins_with_and() -> None:
     assert asked_parties("When did Pfizer and LINK-J sign?", "en") == []
 
 
+def test_explain_shows_each_weights_share_of_the_chosen_release(engine: Engine) -> None:
+    answer = engine.answer(Question(text="When did LINK-J sign with Kanagawa Prefecture?",
+                                    platform="cli"))
+    why = answer.explanation
+    assert why is not None and why["kind"] == "when"
+    chosen = why["releases"][0]
+    assert len(why["releases"]) == 2  # the chosen one and the runner-up
+    assert chosen["logit"] == pytest.approx(
+        chosen["intercept"] + sum(chosen["contributions"].values()), abs=1e-3)
+    assert why["sentences"] and "contributions" in why["sentences"][0]
+    assert isinstance(why["reason"], str) and why["reason"]
+    assert answer.retrieved[0] == chosen["doc_id"]  # the reranker's order is the reply's
+
+
+def test_ask_explain_prints_the_contributions(engine: Engine, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from partnerbot.adapters.cli import _explain_text
+
+    answer = engine.answer(Question(text="Who is the CEO of Medicen Paris Region?",
+                                    platform="cli"))
+    text = _explain_text(answer.explanation)
+    assert "chosen release" in text and "runner-up release" in text
+    assert "intercept" in text and ("answered:" in text or "abstained:" in text)
+
+
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     index_dir = tmp_path_factory.mktemp("bundled") / "index"

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from partnerbot.bot.question.terms import (
     BIGRAM_COVER,
     QuestionTerms,
+    _body_name,
+    body_suffixes,
     forms_of,
     general_terms,
 )
@@ -28,7 +30,10 @@ _WORD = f"[{HANGUL_SYLLABLES}{KATAKANA}{HAN_UNIFIED}A-Za-z0-9\\-·・ー&*]+"
 # "A와 B는" / "AとBは": A is a party whether the question joins A and B or asks what was
 # signed with A; B only when it carries a subject, topic or possessive particle (else it is
 # the object: "가온진흥원이랑 의향서 언제 서명했어")
-_KO_PAIR = re.compile(f"({_WORD})(?:와|과|이랑|랑)\\s+(?:({_WORD}?)(?:는|은|이|가|의)(?=\\s|$)|{_WORD})")
+# the object: "가온진흥원이랑 의향서 언제 서명했어"), or when it begins a name of several words
+# ending like the name of a body ("보스턴 바이오 클러스터")
+_KO_PAIR = re.compile(f"({_WORD})(?:와|과|이랑|랑)\\s+(?:({_WORD}?)(?:는|은|이|가|의)(?=\\s|$)|"
+                      f"({_WORD})((?:\\s+[{HANGUL_SYLLABLES}]+){{1,3}})|{_WORD})")
 _JA_PAIR = re.compile(f"({_WORD}?)と(?:({_WORD}?)(?:は|が|の))?")
 _HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
 _LATIN_WORDS = re.compile(r"[a-z]{4,}")
@@ -46,7 +51,14 @@ def asked_parties(question: str, lang: str) -> list[str]:
     found: list[str] = []
     for pattern in ((_KO_PAIR,) if lang == "ko" else (_JA_PAIR,) if lang == "ja" else ()):
         for m in pattern.finditer(question):
-            for group in m.groups():
+            groups = list(m.groups())
+            if len(groups) == 4:  # Korean: a name of several words counts only if it is one
+                rest = (groups[3] or "").split()
+                if not rest or not any(_body_name(strip_particle(w)) or strip_particle(w)
+                                       in body_suffixes() for w in rest):
+                    groups[2] = None
+                groups = groups[:3]
+            for group in groups:
                 if not group:
                     continue
                 for word in re.split("[·・]", group):  # 오송재단·생명연: two parties
@@ -92,6 +104,10 @@ def found_in(party: str, doc_ids: Sequence[str], view: SearchIndex,
             if _covers(view.terms.tokens(hangul_reading(party)), have):
                 return True
         if script in ("ko", "ja") and lang not in ("ja", "ko") and _sounds_in(party, text):
+            return True
+        if _KATAKANA_WORD.fullmatch(party) and lang == "ko" and any(
+                NameForms.sound_similarity(party, w, prefix=True) >= SOUND_ALIKE
+                for w in set(_HANGUL_WORD.findall(text))):
             return True
         if script == "ja" and lang not in ("ja", "ko"):
             from partnerbot.bot.answer.features import _romaji_words
