@@ -117,13 +117,35 @@ def cmd_ask(args: argparse.Namespace) -> int:
     text = " ".join(args.question)
     answer = engine.answer(Question(text=text, platform="cli"))
     if args.json:  # the same object as a line of `eval --details`, without `qid`
-        print(json.dumps({"question": text, **answer.to_dict()}, ensure_ascii=False, indent=2))
+        extra = {"explain": answer.explanation} if args.explain else {}
+        print(json.dumps({"question": text, **answer.to_dict(), **extra}, ensure_ascii=False,
+                         indent=2))
     else:
         print(_reply_text(answer))
+        if args.explain:
+            print(_explain_text(answer.explanation))
     return 1 if answer.kind in REFUSED else 0
 
 
 REFUSED = frozenset({"too_long", "error"})  # not answered: exit 1, for scripts
+
+
+def _explain_text(explanation: Any) -> str:
+    """`ask --explain` as text: what was weighed, and by how much."""
+    if not explanation:
+        return "\n(explain: this answer was not read from sentences: registry, help or error)"
+    lines = ["", f"explain: kind {explanation['kind']}, names {explanation['names']}"]
+    for label, key in (("release", "releases"), ("sentence", "sentences")):
+        for rank, item in enumerate(explanation[key]):
+            head = ("chosen" if rank == 0 else "runner-up")
+            what = item.get("title") or item.get("text", "")[:90]
+            score = item.get("score", item.get("logit"))
+            lines.append(f"  {head} {label} {item['doc_id']} (score {score}): {what}")
+            parts = ", ".join(f"{k} {v:+.2f}" for k, v in list(item["contributions"].items())[:8])
+            lines.append(f"    logit {item['logit']} = intercept {item['intercept']:+.2f}, {parts}")
+    verdict = "abstained" if explanation["abstained"] else "answered"
+    lines.append(f"  {verdict}: {explanation['reason']}")
+    return "\n".join(lines)
 
 
 def _reply_text(answer: Any) -> str:
@@ -324,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ask", "answer one question", 'partnerbot ask "Who is the CEO of Medicen Paris Region?"')
     p.add_argument("question", nargs="+", help="the question, in English, Korean or Japanese")
     p.add_argument("--json", action="store_true", help="print the structured answer as JSON")
+    p.add_argument("--explain", action="store_true",
+                   help="also show the chosen and runner-up releases and sentences, each "
+                        "feature's contribution to their scores, and the abstention reason")
     p.add_argument("--corpus", metavar="DIR", help="corpus used if the index must be built")
     p.set_defaults(func=cmd_ask)
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from partnerbot.bot.answer.pipeline import answer_question
+from partnerbot.bot.answer.weights import Weights
 from partnerbot.bot.help import courtesy, examples
 from partnerbot.bot.lang import detect_lang
 from partnerbot.bot.messages import message
@@ -43,6 +44,9 @@ class Engine:
         self._examples: dict[tuple[str, str], tuple[str, ...]] = {}
         self.metrics = Metrics(live.status)
         self.admin = Admin.of(live, self.metrics)
+        # the reader's fitted weights; None: those shipped in bot/data/reader_weights.json
+        # (cross-validation sets the weights fitted on its training folds here)
+        self.reader_weights: Weights | None = None
         # an optional language model phrasing answers from the quotes (bot/llm/compose.py); with
         # no model configured nothing of it is imported
         self.composer: Composer | None = None
@@ -113,7 +117,8 @@ class Engine:
         try:
             parsed = parse(text, lang, view, question.context)
             answer = (answer_aggregate(parsed, view)
-                      or answer_question(parsed, view, self.settings.log_questions))
+                      or answer_question(parsed, view, self.settings.log_questions,
+                                         self.reader_weights))
             if self.composer is not None:
                 answer = self.composer.compose(answer, parsed, view)
         except Exception:

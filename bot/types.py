@@ -7,6 +7,7 @@ look inside the retrieval layer.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -104,6 +105,10 @@ class Answer:
     # "used", or why the model's text was not (a timeout, a number not in the quotes, ...);
     # None when no model was asked. `partnerbot eval` counts these
     compose_outcome: str | None = None
+    # why the reader chose what it did (`ask --explain`, `eval --details`): the chosen and
+    # runner-up releases and sentences with their features and each weight's contribution,
+    # and the abstention reason; None for answers not read from sentences
+    explanation: Mapping[str, Any] | None = None
 
     @property
     def abstained(self) -> bool:

@@ -14,6 +14,7 @@ import numpy as np
 
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval import lexicon as _lexicon
+from partnerbot.retrieval import phonetic as _phonetic
 from partnerbot.retrieval.embedders.base import Embedder
 from partnerbot.retrieval.identity import OrgIdentity
 from partnerbot.retrieval.load import LoadedIndex
@@ -87,6 +88,16 @@ class NameForms:
     @staticmethod
     def mentions(text: str, forms: Sequence[str]) -> bool:
         return _lexicon.mentions(text, forms)
+
+    @staticmethod
+    def sound_similarity(a: str, b: str, prefix: bool = False) -> float:
+        """How alike two spellings sound, in any of our scripts (1 - normalised edit
+        distance of their phonetic keys; 0 when either has none). `prefix`: `a` against the
+        start of `b` (ラオンセル in 라온셀테라퓨틱스)."""
+        ka, kb = _phonetic.key(a), _phonetic.key(b)
+        if prefix:
+            kb = kb[:len(ka)]
+        return _phonetic.similarity(ka, kb) if len(ka) >= 3 and kb else 0.0
 
 
 class SearchIndex:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from partnerbot.bot.answer.evidence import Evidence
+from partnerbot.bot.answer.pairing import found_in
 from partnerbot.bot.question.kind import MUST_FIT, Kind
 from partnerbot.bot.question.terms import QuestionTerms, org_words
 from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
@@ -28,7 +29,10 @@ class Verdict:
 
 
 def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
-           view: SearchIndex) -> Verdict:
+           view: SearchIndex, parties: Sequence[str] = ()) -> Verdict:
+    """Abstain, or keep the evidence of releases naming the question's parties. `parties`
+    are the words a question joins with 'and' (`pairing.asked_parties`): each must be found
+    in the release through some bridge across scripts."""
     if not chosen:
         return Verdict(True, "no evidence")
     if not terms.tokens and not terms.names:  # "a", "🧬", "...": nothing the evidence could fit
@@ -47,12 +51,18 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
     missing_of: dict[str, str] = {}
     for doc_id in dict.fromkeys(ev.doc_id for ev in chosen):
         group = [d for d in (doc_id, view.translation_of(doc_id)) if d]
-        missing_of[doc_id] = _first_missing(terms, unknown, view, group)
+        missing_of[doc_id] = _first_missing(terms, unknown, view, group) or next(
+            (p for p in parties if not found_in(p, group, view, terms)), "")
     kept = [ev for ev in chosen if not missing_of[ev.doc_id]]
     if not kept:
         return Verdict(True, f"{missing_of[chosen[0].doc_id]!r} is not in the cited releases")
-    if kind in MUST_FIT and not kept[0].fits_kind:
-        return Verdict(True, f"the best sentence holds no {kind.value}")
+    if kind in MUST_FIT:
+        # a sentence without a date cannot answer "when": the best one that can leads
+        fitting = [ev for ev in kept if ev.fits_kind]
+        if not fitting:
+            return Verdict(True, f"no sentence of the releases naming the parties holds a "
+                                 f"{kind.value}")
+        kept = [fitting[0], *[ev for ev in kept if ev is not fitting[0]]]
     lead = kept[0].span_info
     if kind in MUST_FIT and lead is not None and lead.quality == 0:
         # a founding year for "when was the MOU signed", yen for "how many euros", people
@@ -62,7 +72,27 @@ def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
         unseen = [t for t in terms.tokens if not stats.has_token(t)]
         if len(unseen) * 3 >= len(terms.tokens) * 2 and not _translated_terms_seen(terms, stats):
             return Verdict(True, f"off topic: {', '.join(sorted(unseen))} are in no release")
+    if kind is Kind.OTHER and len(terms.names) <= 1 \
+            and not _says_what_was_asked(terms, kept[0], stats, view):
+        # "the capital of France": a release naming France, about something else (a question
+        # naming two parties asks about their pairing, which the check above has found)
+        return Verdict(True, "the best sentence shares no word of the question but its names")
     return Verdict(False, "", tuple(kept))
+
+
+def _says_what_was_asked(terms: QuestionTerms, lead: Evidence, stats: TermStats,
+                         view: SearchIndex) -> bool:
+    """Does the lead's release (or its translation) share a word of the question other than the
+    parties' names, directly or through the glossary's translations?"""
+    name_tokens = {t for name, forms in terms.names for f in (name, *forms)
+                   for t in stats.tokens(f)}
+    # words no release holds ("going") say nothing about which release answers
+    asked = {t for t in (terms.tokens | terms.expansion_tokens) - name_tokens
+             if stats.has_token(t)}
+    if not asked:
+        return True
+    group = [d for d in (lead.doc_id, view.translation_of(lead.doc_id)) if d]
+    return any(asked & stats.token_set(view.releases[d].text) for d in group)
 
 
 def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,

@@ -154,17 +154,32 @@ def find_span(kind: Kind, sentence: str, question: str = "",
 
 
 def _person_span(sentence: str, hints: Collection[str]) -> Span | None:
-    """The person named in `sentence`; one near the question's title (chairman, 이사장, 理事長)
-    first."""
+    """The person named in `sentence`; the one whose title and organisation the question
+    names most (chairman, 이사장, 理事長; "CEO of Medicen") first. A person's own words run from
+    a little before the name to the next person named."""
     found: list[Span] = []
     for pattern in _PERSON:
         for m in pattern.finditer(sentence):
             if any(m.start() < f.end and f.start < m.end() for f in found):
                 continue
-            near = sentence[max(0, m.start() - 30):m.end() + 30].casefold()
-            titled = any(len(h) >= 2 and h.casefold() in near for h in hints)
-            found.append(Span(m.start(), m.end(), Kind.WHO, quality=2 if titled else 1))
-    return max(found, key=lambda s: (s.quality, -s.start)) if found else None
+            found.append(Span(m.start(), m.end(), Kind.WHO))
+    if not found:
+        return None
+    asked = {h.casefold().strip("?？.,") for h in hints if len(h) >= 3}
+    # a "person" spelling the question's own words is a title or an organisation
+    people = sorted((f for f in found if not any(h in sentence[f.start:f.end].casefold()
+                                                 for h in asked)), key=lambda f: f.start)
+    if not people:
+        return max(found, key=lambda f: -f.start)
+    scored: list[tuple[int, Span]] = []
+    for i, span in enumerate(people):
+        begin = max(span.start - 30, people[i - 1].end if i else 0)
+        stop = people[i + 1].start if i + 1 < len(people) else span.end + 60
+        around = (sentence[begin:span.start] + " " + sentence[span.end:stop]).casefold()
+        count = sum(h in around for h in asked)
+        scored.append((count, Span(span.start, span.end, Kind.WHO,
+                                   quality=2 if count else 1)))
+    return max(scored, key=lambda cs: (cs[1].quality, cs[0], -cs[1].start))[1]
 
 
 def _place_words(sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -145,7 +145,8 @@ def evaluate(engine: Engine, cases: list[QACase],
                      "lang": case.q_lang or answer.lang, "compose": answer.compose_outcome})
         if details is not None:
             details.append({"qid": case.qid, "question": case.question, **answer.to_dict(),
-                            **{k: v for k, v in verdict.items()}})
+                            **{k: v for k, v in verdict.items()},
+                            "explain": answer.explanation})
         if on_case:
             on_case(i + 1, len(cases))
     result = _summary(rows)

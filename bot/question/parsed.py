@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from partnerbot.bot.answer.pairing import asked_parties
 from partnerbot.bot.partners.lines import find_orgs
 from partnerbot.bot.question.cues import Period, has_cue, period_of
 from partnerbot.bot.question.kind import Kind, question_kind
@@ -44,6 +45,9 @@ class ParsedQuestion:
     query: QueryVectors  # embeddings and cross-script name expansion of `search_text`
     terms: QuestionTerms  # words, names and each name's forms in every script
     inherited: tuple[str, ...] = ()  # parties taken from the thread's previous answer
+    # the two parties a Korean or Japanese question joins with "and" (화이자와 LINK-J는):
+    # the pairing a release must report for the question to be answered from it
+    pair: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -81,4 +85,5 @@ def parse(text: str, lang: str, view: SearchIndex, context: Sequence[str] = ()) 
         text=text, lang=lang, kind=question_kind(search), frame=frame,
         about_partnerships=has_cue(search, "partnership"), period=period_of(search),
         orgs=None if orgs is None else tuple(orgs), query=query,
-        terms=QuestionTerms.of(search, query, view), inherited=inherited)
+        terms=QuestionTerms.of(search, query, view), inherited=inherited,
+        pair=tuple(asked_parties(search, lang)))

@@ -1,0 +1,132 @@
+"""The pairing a question asks about ("화이자와 LINK-J", "ファイザーとLINK-J"): both parties must be
+found in the release that answers, through some bridge across scripts.
+
+A near miss names real parties whose partnership no release reports; the best release then
+names one of them, and its date or figure reads as an answer. The conjunction of a Korean or
+Japanese question (와/과/랑/하고, と) says which words are the parties, whatever they are;
+each is looked for in the release as the corpus writes it in every script (the lexicon's
+forms, sound-alikes), by its Sino-Korean reading (神奈川 = 신나천 in a Korean question, and
+the reverse), or in romaji against a Latin text (神奈川県 -> kanagawaken ~ Kanagawa).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from partnerbot.bot.question.terms import (
+    BIGRAM_COVER,
+    QuestionTerms,
+    _body_name,
+    body_suffixes,
+    forms_of,
+    general_terms,
+)
+from partnerbot.corpus.language.korean import QUESTION_WORDS, strip_particle
+from partnerbot.corpus.language.scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KATAKANA, script_of
+from partnerbot.retrieval.search import NameForms, SearchIndex
+
+_WORD = f"[{HANGUL_SYLLABLES}{KATAKANA}{HAN_UNIFIED}A-Za-z0-9\\-·・ー&*]+"
+# "A와 B는" / "AとBは": A is a party whether the question joins A and B or asks what was
+# signed with A; B only when it carries a subject, topic or possessive particle (else it is
+# the object: "가온진흥원이랑 의향서 언제 서명했어")
+# the object: "가온진흥원이랑 의향서 언제 서명했어"), or when it begins a name of several words
+# ending like the name of a body ("보스턴 바이오 클러스터")
+_KO_PAIR = re.compile(f"({_WORD})(?:와|과|이랑|랑)\\s+(?:({_WORD}?)(?:는|은|이|가|의)(?=\\s|$)|"
+                      f"({_WORD})((?:\\s+[{HANGUL_SYLLABLES}]+){{1,3}})|{_WORD})")
+_JA_PAIR = re.compile(f"({_WORD}?)と(?:({_WORD}?)(?:は|が|の))?")
+_HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
+_LATIN_WORDS = re.compile(r"[a-z]{4,}")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+SOUND_ALIKE = 0.8  # phonetic-key similarity of one name in two scripts (as the registry's)
+_KATAKANA_WORD = re.compile(f"[{KATAKANA}]{{2,}}")
+_KANJI_WORD = re.compile(f"[{HAN_UNIFIED}]{{2,}}")
+_VERB_ENDING = re.compile("(다|요|어|나|까|지|야|고|는데|니|할|한|된|하는)$")
+MIN_HANGUL_NAME = 3  # a two-syllable Hangul word sounds like too many things to be told a name
+
+
+def asked_parties(question: str, lang: str) -> list[str]:
+    """The two words a Korean or Japanese question joins with 'and' (its parties), when they
+    read as names; [] for other questions."""
+    found: list[str] = []
+    for pattern in ((_KO_PAIR,) if lang == "ko" else (_JA_PAIR,) if lang == "ja" else ()):
+        for m in pattern.finditer(question):
+            groups = list(m.groups())
+            if len(groups) == 4:  # Korean: a name of several words counts only if it is one
+                rest = (groups[3] or "").split()
+                if not rest or not any(_body_name(strip_particle(w)) or strip_particle(w)
+                                       in body_suffixes() for w in rest):
+                    groups[2] = None
+                groups = groups[:3]
+            for group in groups:
+                if not group:
+                    continue
+                for word in re.split("[·・]", group):  # 오송재단·생명연: two parties
+                    word = strip_particle(word) if _HANGUL_WORD.fullmatch(word) else word
+                    if _checkable(word):
+                        found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def _checkable(word: str) -> bool:
+    """A party the bridges can look for: a Hangul name (not a question word or a verb), a
+    katakana name, a kanji name. Latin names are checked with the question's other names;
+    a word mixing scripts (日本バイオ協会) crosses each bridge differently, so it is not."""
+    if not word or word.casefold() in general_terms() or word in QUESTION_WORDS:
+        return False
+    if _HANGUL_WORD.fullmatch(word):
+        return len(word) >= MIN_HANGUL_NAME and not _VERB_ENDING.search(word)
+    return bool(_KATAKANA_WORD.fullmatch(word) or _KANJI_WORD.fullmatch(word))
+
+
+def found_in(party: str, doc_ids: Sequence[str], view: SearchIndex,
+             terms: QuestionTerms) -> bool:
+    """Is `party` in one of the releases `doc_ids` in some form, through some bridge?"""
+    texts = [view.releases[d].text for d in doc_ids]
+    forms = dict(terms.names).get(party) or forms_of(party, view)
+    if any(NameForms.mentions(t, forms) for t in texts):
+        return True
+    grams = view.terms.tokens(party)
+    script = script_of(party)
+    for doc_id, text in zip(doc_ids, texts, strict=True):
+        lang = view.releases[doc_id].lang
+        have = view.terms.token_set(text)
+        if _covers(grams, have):
+            return True
+        if script == "ko" and lang == "ja":
+            from partnerbot.bot.answer.features import _reading_tokens_of
+
+            if _covers(grams, _reading_tokens_of(text)):
+                return True
+        if script == "ja" and lang == "ko":
+            from partnerbot.corpus.language.bridge_hanja import hangul_reading
+
+            if _covers(view.terms.tokens(hangul_reading(party)), have):
+                return True
+        if script in ("ko", "ja") and lang not in ("ja", "ko") and _sounds_in(party, text):
+            return True
+        if _KATAKANA_WORD.fullmatch(party) and lang == "ko" and any(
+                NameForms.sound_similarity(party, w, prefix=True) >= SOUND_ALIKE
+                for w in set(_HANGUL_WORD.findall(text))):
+            return True
+        if script == "ja" and lang not in ("ja", "ko"):
+            from partnerbot.bot.answer.features import _romaji_words
+
+            words = set(_LATIN_WORDS.findall(text.lower()))
+            if any(r.startswith(w) or w.startswith(r) for r in _romaji_words(party)
+                   for w in words):
+                return True
+    return False
+
+
+def _sounds_in(party: str, text: str) -> bool:
+    """A Hangul or katakana spelling of a Latin name (포트엘리슨, ノースミア, ラオンセル) that
+    sounds like a run of one to three Latin words of `text` (Port Ellison, Northmere, Raon
+    Cell), by the phonetic keys the lexicon matches names with."""
+    words = _LATIN_RUN.findall(text)
+    return any(NameForms.sound_similarity(party, "".join(words[i:i + n])) >= SOUND_ALIKE
+               for i in range(len(words)) for n in (1, 2, 3))
+
+
+def _covers(grams: Sequence[str], have: frozenset[str]) -> bool:
+    return bool(grams) and sum(g in have for g in grams) >= BIGRAM_COVER * len(grams)
