@@ -8,11 +8,10 @@ where Korean writes 고베): they suit vocabulary, not every name.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from partnerbot.corpus.language.scripts import HAN_UNIFIED
-
-import re
 
 _HAN_RUN = re.compile(f"[{HAN_UNIFIED}]+")
 
