@@ -16,7 +16,7 @@ from typing import Any
 
 from partnerbot.bot.partners.answers import explain_rows, org_rows, partner_rows
 
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_ISO_ARGUMENT = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def _date(value: str | None, flag: str) -> str | None:
@@ -24,7 +24,7 @@ def _date(value: str | None, flag: str) -> str | None:
 
     if value is None:
         return None
-    if not _DATE.match(value):
+    if not _ISO_ARGUMENT.match(value):
         raise CliError(f"{flag} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
     return value
 

@@ -25,7 +25,7 @@ _ANSWERABLE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL_REF = re.compile(r"<#[A-Z0-9]+\|([^>]*)>|<#[A-Z0-9]+>")
 _SPECIAL = re.compile(r"<!(?:subteam\^[A-Z0-9]+|[a-z]+)(?:\|([^>]*))?>")
-_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+_DATE_MARKUP = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _SPACES = re.compile(r"[ \t]+")
 
@@ -53,7 +53,7 @@ def unwrap_markup(text: str) -> str:
     fallback text, and HTML entities are decoded last."""
     text = _USER_MENTION.sub("", text)
     text = _CHANNEL_REF.sub(lambda m: m.group(1) or "", text)
-    text = _DATE.sub(lambda m: m.group(1), text)
+    text = _DATE_MARKUP.sub(lambda m: m.group(1), text)
     text = _SPECIAL.sub("", text)
     text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
