@@ -24,7 +24,7 @@ from partnerbot.bot.settings import Settings, SettingsError, load_settings
 EPILOG = """\
 examples:
   partnerbot ask "When did LINK-J sign with Kanagawa Prefecture?"
-  partnerbot ask "쇼난 아이파크와 협약한 한국 기관은?" --json
+  partnerbot ask "LINK-J와 가나가와현은 언제 협약을 맺었나?" --json
   partnerbot chat
   partnerbot index --corpus ./my-releases --index ./index
   partnerbot sources
