@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from partnerbot.bot.answer.evidence import Evidence
-from partnerbot.bot.answer.pairing import found_in
+from partnerbot.bot.answer.pairing import found_in, sounds_in_release
 from partnerbot.bot.question.kind import MUST_FIT, Kind
 from partnerbot.bot.question.terms import QuestionTerms, org_words
 from partnerbot.corpus.language.scripts import SCRIPT_OF_LANG, script_of
@@ -120,6 +120,13 @@ def _first_missing(terms: QuestionTerms, unknown: set[str], view: SearchIndex,
             checked += 1
             continue
         if {script_of(f) for w in known for f in forms_of.get(w, (w,))} & scripts:
+            return " ".join(phrase)
+        if all(script_of(w) == "latin" for w in known) and view.registry.find(" ".join(known)):
+            # an organisation the registry knows, in a Korean or Japanese release that gives
+            # none of its forms: by its sound (LINK-J = 링크제이), or it is not there
+            if any(sounds_in_release(w, d, view) for w in telling for d in doc_ids):
+                checked += 1
+                continue
             return " ".join(phrase)
         unchecked += 1
     if unchecked >= 2 and not checked:  # "X랑 Y 협약": neither party shown to be in it

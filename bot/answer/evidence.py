@@ -132,7 +132,7 @@ def score_sentences(passages: Sequence[tuple[Passage, float]], view: SearchIndex
                 overlap=sum(idf(t) for t in token_set(sentence) & wanted) / q_weight,
                 p_overlap=passage_overlap, coverage=_coverage(sentence, terms),
                 p_coverage=passage_coverage, same_lang=release.lang == ctx.lang,
-                index=position, title=release.title)
+                index=position)
             logit = model.logit(values)
             a, b = _trim(sentence, terms, (span.start, span.end) if span else None)
             text = sentence[a:b]

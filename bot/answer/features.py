@@ -43,7 +43,6 @@ SENTENCE_GROUPS: Mapping[str, tuple[str, ...]] = {
     "overlap": ("overlap", "p_overlap", "coverage", "p_coverage", "same_lang_s", "position"),
     "kind": (*(f"{k}_span" for k in _KIND_NAMES), *(f"{k}_span2" for k in _KIND_NAMES),
              *(f"{k}_fit" for k in (*_KIND_NAMES, "list")), "who_title_span", "span_coverage"),
-    "shape": ("remark", "caption", "short"),
 }
 SENTENCE_FEATURES: tuple[str, ...] = tuple(n for g in SENTENCE_GROUPS.values() for n in g)
 
@@ -185,14 +184,8 @@ def romaji_coverage(terms: QuestionTerms, q_lang: str, r_lang: str, text: str) -
 
 
 # ---- sentences --------------------------------------------------------------------------
-_SPEECH = re.compile(
-    r"[\"“”「」『』]\s*.{12,}\s*[\"“”「」『』]|[“「『]\s*[^”」』]{15,}$|\b(said|says|added|noted|commented|stated|remarked)\b|"
-    r"(말했다|강조했다|덧붙였다|전했다|소감을|と述べ|と語っ|とコメント)", re.I)
 _LIST = re.compile(r"[^,、·;]+[,、·;][^,、·;]+(?:[,、·;]|\band\b|\bor\b|및|와|과|や|と)[^,、·;]+|"
                    r"(?:[▲■●◆①②③④⑤]|\(\d\)).+(?:[▲■●◆①②③④⑤]|\(\d\))")
-_CAPTION = re.compile(r"^\s*(\||\[?사진|\(사진|photo\b|写真|▲|△)", re.I)
-_ASKS_REMARK = re.compile(r"\b(say|said|says|remark|comment)|말했|발언|述べ|語っ|コメント", re.I)
-SHORT_CHARS = 25  # a fragment ("MOU signed") that says little on its own
 
 
 @dataclass(frozen=True)
@@ -205,15 +198,13 @@ class SentenceContext:
     lang: str
     hints: tuple[str, ...]
     asks_title: bool
-    asks_remark: bool
 
     @classmethod
     def of(cls, terms: QuestionTerms, kind: Kind, question: str, lang: str,
            expansion: Sequence[str]) -> SentenceContext:
         return cls(terms=terms, kind=kind, question=question, lang=lang,
                    hints=(*expansion, *question.split()),
-                   asks_title=kind is Kind.WHO and asks_for_title(question),
-                   asks_remark=bool(_ASKS_REMARK.search(question)))
+                   asks_title=kind is Kind.WHO and asks_for_title(question))
 
 
 def sentence_span(ctx: SentenceContext, sentence: str) -> Span | None:
@@ -223,8 +214,7 @@ def sentence_span(ctx: SentenceContext, sentence: str) -> Span | None:
 
 def sentence_values(ctx: SentenceContext, sentence: str, span: Span | None, *, sim_glob: float,
                     sim_loc: float, sim_rank: int, overlap: float, p_overlap: float,
-                    coverage: float, p_coverage: float, same_lang: bool, index: int,
-                    title: str) -> Values:
+                    coverage: float, p_coverage: float, same_lang: bool, index: int) -> Values:
     """The features of one sentence (the similarity and overlap figures are computed by the
     caller over all candidates, since they are relative)."""
     v: Values = {"sim_glob": sim_glob, "sim_loc": sim_loc, "sim_rrank": _rrank(sim_rank),
@@ -243,9 +233,5 @@ def sentence_values(ctx: SentenceContext, sentence: str, span: Span | None, *, s
         v["span_coverage"] = coverage if span is not None else 0.0
     elif kind is Kind.LIST:
         v["list_fit"] = float(bool(_LIST.search(sentence)))
-    norm = " ".join(sentence.split())
-    v["remark"] = float(not ctx.asks_remark and bool(_SPEECH.search(sentence)))
-    v["caption"] = float(bool(_CAPTION.search(sentence)) or norm == " ".join(title.split()))
-    v["short"] = float(len(sentence) < SHORT_CHARS and span is None)
     return v
 

@@ -128,5 +128,25 @@ def _sounds_in(party: str, text: str) -> bool:
                for i in range(len(words)) for n in (1, 2, 3))
 
 
+def sounds_in_release(name: str, doc_id: str, view: SearchIndex) -> bool:
+    """A Latin name written in Hangul or katakana in a Korean or Japanese release (LINK-J =
+    링크제이, Kawasaki = カワサキ), or read in romaji from its kanji (Kawasaki = 川崎)."""
+    release = view.releases[doc_id]
+    if release.lang == "ko":
+        words = set(_HANGUL_WORD.findall(release.text))
+    elif release.lang == "ja":
+        from partnerbot.bot.answer.features import _romaji_words
+
+        words = set(_KATAKANA_WORD.findall(release.text))
+        low = name.lower()
+        if len(low) >= 4 and any(r.startswith(low) for r in _romaji_words(release.text)):
+            return True
+    else:
+        return False
+    return any(NameForms.sound_similarity(w, name) >= SOUND_ALIKE
+               or NameForms.sound_similarity(name, w, prefix=True) >= SOUND_ALIKE
+               for w in words)
+
+
 def _covers(grams: Sequence[str], have: frozenset[str]) -> bool:
     return bool(grams) and sum(g in have for g in grams) >= BIGRAM_COVER * len(grams)
