@@ -10,10 +10,10 @@ import pytest
 
 from benchmarks.cv import assign_folds, partnership_groups
 from partnerbot.bot.answer.features import RELEASE_FEATURES, SENTENCE_FEATURES
-from partnerbot.bot.answer.pairing import asked_parties
 from partnerbot.bot.answer.weights import Linear, Weights, WeightsError, default_weights
 from partnerbot.bot.engine import Engine
 from partnerbot.bot.ops.evaluation import QACase
+from partnerbot.bot.question.pairs import asked_parties
 from partnerbot.bot.settings import BUNDLED_CORPUS, load_settings
 from partnerbot.bot.types import Question
 

@@ -31,7 +31,7 @@ class Verdict:
 def decide(terms: QuestionTerms, kind: Kind, chosen: Sequence[Evidence],
            view: SearchIndex, parties: Sequence[str] = ()) -> Verdict:
     """Abstain, or keep the evidence of releases naming the question's parties. `parties`
-    are the words a question joins with 'and' (`pairing.asked_parties`): each must be found
+    are the words a question joins with 'and' (`bot.question.pairs.asked_parties`, `ParsedQuestion.pair`): each must be found
     in the release through some bridge across scripts."""
     if not chosen:
         return Verdict(True, "no evidence")

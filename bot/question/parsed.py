@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnerbot.bot.answer.pairing import asked_parties
 from partnerbot.bot.partners.lines import find_orgs
 from partnerbot.bot.question.cues import Period, has_cue, period_of
 from partnerbot.bot.question.kind import Kind, question_kind
+from partnerbot.bot.question.pairs import asked_parties
 from partnerbot.bot.question.terms import QuestionTerms
 from partnerbot.retrieval.search import QueryVectors, SearchIndex
 
