@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from benchmarks import folds
 from benchmarks.reader_fit import CaseRows, collect, fit
 from partnerbot.bot.answer.features import RELEASE_GROUPS, SENTENCE_GROUPS
 from partnerbot.bot.answer.weights import Weights, write_weights
@@ -69,31 +70,9 @@ def question_sets() -> dict[str, list[QACase]]:
 
 
 def partnership_groups(manifest: Path) -> dict[str, str]:
-    """Release id -> a representative of its partnership (union-find over the links)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
-
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        doc = str(row["id"])
-        find(doc)
-        links = [row.get("pair_of"), row.get("translation_of"),
-                 *(row.get("same_partnership_as") or [])]
-        for other in links:
-            if other:
-                union(doc, str(other))
-    return {d: find(d) for d in list(parent)}
+    """Release id -> a representative of its partnership, from a docs.jsonl manifest."""
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    return folds.partnership_groups(json.loads(line) for line in lines if line.strip())
 
 
 def assign_folds(cases: Sequence[QACase], groups: Mapping[str, str], k: int) -> dict[str, int]:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.folds import partnership_groups
 from benchmarks.parties import _match, gold_forms
 from partnerbot.corpus.reader import read_corpus
 from partnerbot.retrieval.registry.candidates import key
@@ -49,23 +50,10 @@ class Item:
 
 
 def _groups(manifest: list[dict[str, Any]]) -> dict[str, int]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for d in manifest:
-        rid = str(d["id"])
-        find(rid)
-        links = [d.get("pair_of"), d.get("translation_of"), *(d.get("same_partnership_as") or [])]
-        for other in (str(x) for x in links if x):
-            parent[find(rid)] = find(other)
-    roots = sorted({find(x) for x in parent})
-    return {x: roots.index(find(x)) for x in parent}
+    """Release id -> the number of its partnership (one fold holds each)."""
+    roots = partnership_groups(manifest)
+    order = {root: i for i, root in enumerate(sorted(set(roots.values())))}
+    return {doc: order[root] for doc, root in roots.items()}
 
 
 def _forms(c: Any) -> set[str]:
