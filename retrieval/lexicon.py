@@ -25,8 +25,8 @@ from partnerbot.corpus.language.korean import name_variants, strip_particle
 from partnerbot.corpus.language.scripts import HANGUL_SYLLABLES, KATAKANA, script_of
 from partnerbot.corpus.model import Release
 from partnerbot.retrieval.glossary import translate_terms
+from partnerbot.retrieval.phonetic import SOUND_ALIKE, similarity
 from partnerbot.retrieval.phonetic import key as phonetic_key
-from partnerbot.retrieval.phonetic import similarity
 
 # strip_particle lives in corpus.language.korean; the answer layer still imports it from here.
 __all__ = ["Lexicon", "mentions", "name_runs", "names_in", "strip_particle"]
@@ -158,7 +158,7 @@ class Lexicon:
             self._by_len[table] = dict(buckets)
         return self._by_len[table].get(length, [])
 
-    def sound_alikes(self, word: str, threshold: float = 0.8) -> list[str]:
+    def sound_alikes(self, word: str, threshold: float = SOUND_ALIKE) -> list[str]:
         """Corpus names in the other script(s) that sound like `word` (memoised per word)."""
         key = (word, threshold)
         cached = self._alikes.get(key)

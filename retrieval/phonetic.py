@@ -13,7 +13,11 @@ import re
 from partnerbot.corpus.language.romanise import romanize_hangul, romanize_kana
 from partnerbot.corpus.language.scripts import HANGUL_SYLLABLES, KANA
 
-__all__ = ["fold", "key", "romanize_hangul", "romanize_kana", "similarity"]
+__all__ = ["SOUND_ALIKE", "fold", "key", "romanize_hangul", "romanize_kana", "similarity"]
+
+# the phonetic-key similarity at which one name written in two scripts counts as one name
+# (Kawasaki = 가와사키 = カワサキ): the lexicon's sound-alike forms and the pairing check
+SOUND_ALIKE = 0.8
 
 _HAS_HANGUL = re.compile(f"[{HANGUL_SYLLABLES}]")
 _HAS_KANA = re.compile(f"[{KANA}]")

@@ -99,6 +99,11 @@ class NameForms:
             kb = kb[:len(ka)]
         return _phonetic.similarity(ka, kb) if len(ka) >= 3 and kb else 0.0
 
+    @staticmethod
+    def sounds_alike(a: str, b: str, prefix: bool = False) -> bool:
+        """One name in two scripts, by sound, at the lexicon's own threshold."""
+        return NameForms.sound_similarity(a, b, prefix) >= _phonetic.SOUND_ALIKE
+
 
 class SearchIndex:
     """Search, sentence similarities, term statistics, name forms and translation partners of

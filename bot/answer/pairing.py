@@ -23,7 +23,6 @@ from partnerbot.retrieval.search import NameForms, SearchIndex
 _HANGUL_WORD = re.compile(f"[{HANGUL_SYLLABLES}]+")
 _LATIN_WORDS = re.compile(r"[a-z]{4,}")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
-SOUND_ALIKE = 0.8  # phonetic-key similarity of one name in two scripts (as the registry's)
 _KATAKANA_WORD = re.compile(f"[{KATAKANA}]{{2,}}")
 
 
@@ -54,7 +53,7 @@ def found_in(party: str, doc_ids: Sequence[str], view: SearchIndex,
         if script in ("ko", "ja") and lang not in ("ja", "ko") and _sounds_in(party, text):
             return True
         if _KATAKANA_WORD.fullmatch(party) and lang == "ko" and any(
-                NameForms.sound_similarity(party, w, prefix=True) >= SOUND_ALIKE
+                NameForms.sounds_alike(party, w, prefix=True)
                 for w in set(_HANGUL_WORD.findall(text))):
             return True
         if script == "ja" and lang not in ("ja", "ko"):
@@ -72,7 +71,7 @@ def _sounds_in(party: str, text: str) -> bool:
     sounds like a run of one to three Latin words of `text` (Port Ellison, Northmere, Raon
     Cell), by the phonetic keys the lexicon matches names with."""
     words = _LATIN_RUN.findall(text)
-    return any(NameForms.sound_similarity(party, "".join(words[i:i + n])) >= SOUND_ALIKE
+    return any(NameForms.sounds_alike(party, "".join(words[i:i + n]))
                for i in range(len(words)) for n in (1, 2, 3))
 
 
@@ -91,8 +90,8 @@ def sounds_in_release(name: str, doc_id: str, view: SearchIndex) -> bool:
             return True
     else:
         return False
-    return any(NameForms.sound_similarity(w, name) >= SOUND_ALIKE
-               or NameForms.sound_similarity(name, w, prefix=True) >= SOUND_ALIKE
+    return any(NameForms.sounds_alike(w, name)
+               or NameForms.sounds_alike(name, w, prefix=True)
                for w in words)
 
 
