@@ -116,12 +116,18 @@ def _engine_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def engine(_engine_index: Path, tmp_path: Path) -> Iterator[Engine]:
-    """A real Engine over the bundled corpus with the fake embedder; its index is a private
-    copy, so a test may reindex it."""
+def bundled_index(_engine_index: Path, tmp_path: Path) -> Path:
+    """A private copy of that index, which a test may reindex or damage."""
     index_dir = tmp_path / "index"
     shutil.copytree(_engine_index, index_dir)
-    s = load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=index_dir,
+    return index_dir
+
+
+@pytest.fixture
+def engine(bundled_index: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A real Engine over the bundled corpus with the fake embedder, on its own copy of the
+    index."""
+    s = load_settings(env={}, corpus_dir=BUNDLED_CORPUS, index_dir=bundled_index,
                       data_dir=tmp_path / "data")
     yield Engine.open(s, embedders=[HashEmbedder()])
 

@@ -5,30 +5,20 @@ dropped and rebuilt with one warning line; a bad setting is one line naming it."
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from partnerbot.bot.settings import BUNDLED_CORPUS
-from partnerbot.retrieval.index import build_index, current_version, load_index
+from partnerbot.retrieval.index import current_version, load_index
 from partnerbot.retrieval.release_cache import CACHE_FILE
 from tests.conftest import HashEmbedder
 from tests.test_faults_index import KANAGAWA, NEW_RELEASE, cli, damage
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index_dir = tmp_path_factory.mktemp("template") / "index"
-    build_index(BUNDLED_CORPUS, index_dir, [HashEmbedder()])
-    return index_dir
-
-
 @pytest.fixture
-def built(template: Path, tmp_path: Path) -> Path:
-    index_dir = tmp_path / "index"
-    shutil.copytree(template, index_dir)
-    return index_dir
+def built(bundled_index: Path) -> Path:
+    """A copy of the session's bundled-corpus index (tests/conftest.py), to damage."""
+    return bundled_index
 
 
 def damage_cache(index_dir: Path) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -36,18 +35,10 @@ matchmaking events for start-ups in Tokyo and Basel.
 """
 
 
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index_dir = tmp_path_factory.mktemp("template") / "index"
-    build_index(BUNDLED_CORPUS, index_dir, [HashEmbedder()])
-    return index_dir
-
-
 @pytest.fixture
-def built(_template: Path, tmp_path: Path) -> Path:
-    index_dir = tmp_path / "index"
-    shutil.copytree(_template, index_dir)
-    return index_dir
+def built(bundled_index: Path) -> Path:
+    """A copy of the session's bundled-corpus index (tests/conftest.py), to damage."""
+    return bundled_index
 
 
 def cli(*argv: str, env: dict[str, str] | None = None,
